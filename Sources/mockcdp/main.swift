@@ -1,0 +1,4 @@
+import Foundation
+import MockCDPCLI
+
+exit(CommandLineTool.run(Array(CommandLine.arguments.dropFirst())))
