@@ -1,3 +1,4 @@
+import Foundation
 import MockCDP
 import Testing
 
@@ -458,5 +459,77 @@ struct YAMLErrorTests {
                 check the indentation
 
                 """)
+    }
+}
+
+@Suite("YAML parser: reading files")
+struct YAMLFileTests {
+    private func temporaryFile(_ bytes: [UInt8]) throws -> String {
+        let path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("mockcdp-yaml-\(UUID().uuidString).yaml").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    @Test("a missing file is missing input, with the path and the reason")
+    func missingFile() {
+        do throws(DiagnosticError) {
+            _ = try YAMLParser.parseFile(atPath: "no/such/shop.yaml")
+            Issue.record("a missing file was read")
+        } catch {
+            #expect(error.isMissingInput)
+            #expect(
+                error.diagnostics.map(\.message) == [
+                    "cannot read 'no/such/shop.yaml': no such file"
+                ])
+            #expect(error.diagnostics.first?.location == nil)
+        }
+    }
+
+    @Test("a directory is not a file")
+    func directory() {
+        let path = FileManager.default.temporaryDirectory.path
+        do throws(DiagnosticError) {
+            _ = try YAMLParser.readSource(atPath: path)
+            Issue.record("a directory was read")
+        } catch {
+            #expect(error.isMissingInput)
+            #expect(
+                error.diagnostics.map(\.message) == ["cannot read '\(path)': it is a directory"])
+        }
+    }
+
+    @Test("a file with a byte-order mark reads with the mark dropped")
+    func byteOrderMarkFile() throws {
+        let path = try temporaryFile([0xEF, 0xBB, 0xBF] + Array("name: shop\n".utf8))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(try YAMLParser.readSource(atPath: path) == "name: shop\n")
+        let root = try YAMLParser.parseFile(atPath: path)
+        #expect(
+            root["name"]?.value.location == MockCDP.SourceLocation(file: path, line: 1, column: 7))
+    }
+
+    @Test("bytes that are not UTF-8 are reported where they are")
+    func invalidUTF8() throws {
+        // "Café" saved as Latin-1, as older spreadsheet exports do.
+        let path = try temporaryFile(Array("name: shop\nbrand: Caf".utf8) + [0xE9, 0x0A])
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        do throws(DiagnosticError) {
+            _ = try YAMLParser.readSource(atPath: path)
+            Issue.record("invalid UTF-8 was read")
+        } catch {
+            #expect(!error.isMissingInput)
+            #expect(
+                error.diagnostics.map(YAMLTestParsing.brief) == [
+                    "2:11: the file is not valid UTF-8 (unexpected byte 0xE9)"
+                ])
+        }
+    }
+
+    @Test("UTF-16 is named as such")
+    func utf16() throws {
+        let path = try temporaryFile([0xFF, 0xFE, 0x61, 0x00])
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(throws: DiagnosticError.self) { try YAMLParser.readSource(atPath: path) }
     }
 }
