@@ -77,7 +77,7 @@ class Document:
     """Plain Python values built from a node tree, with the position of every value and key."""
 
     def __init__(self, root):
-        self.duplicate_keys = []
+        self.reading_problems = []
         self.value_positions = {}
         self.key_positions = {}
         self._expanded = 0
@@ -117,7 +117,8 @@ class Document:
                     return int(text[2:] if base != 10 else text, base)
         if kind == "float":
             if re.fullmatch(r"[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)", text):
-                # JSON has no infinity or NaN: keep the text, so a numeric field rejects it.
+                self.reading_problems.append((*position(node), f"{text} is not allowed in a "
+                                              "scenario; quote it if you mean text"))
                 return text
             try:
                 return float(text)
@@ -137,8 +138,8 @@ class Document:
             key = key_node.value
             if key in seen:
                 # Keep reading, so the other problems of the file are reported too.
-                self.duplicate_keys.append((*position(key_node), f"duplicate key '{key}' "
-                                            f"(first given on line {seen[key]})"))
+                self.reading_problems.append((*position(key_node), f"duplicate key '{key}' "
+                                              f"(first given on line {seen[key]})"))
                 continue
             seen[key] = position(key_node)[0]
             self.key_positions[path + (key,)] = position(key_node)
@@ -257,7 +258,7 @@ def check_file(path, checker):
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         return [(line, column, f"invalid YAML: {error.problem or error.context}")], lines
-    problems = sorted(set(document.duplicate_keys) | set(checker.problems(document)))
+    problems = sorted(set(document.reading_problems) | set(checker.problems(document)))
     return problems, lines
 
 
