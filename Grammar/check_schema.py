@@ -157,7 +157,8 @@ class Document:
         sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
         for source in sources:
             if not isinstance(source, yaml.MappingNode):
-                raise ScenarioError(*position(source), "'<<' merges a mapping or a list of mappings")
+                raise ScenarioError(*position(source),
+                                    "'<<' merges a mapping or a list of mappings")
         return sources
 
 
