@@ -47,13 +47,16 @@ struct Arguments {
                 }
             } else {
                 let letter = argument.dropFirst().first
-                guard argument.count == 2, let match = options.first(where: { $0.short == letter }) else {
-                    throw UsageError(message: "unknown option '\(argument)'", hint: Self.hint(argument, options))
+                guard argument.count == 2, let match = options.first(where: { $0.short == letter })
+                else {
+                    throw UsageError(
+                        message: "unknown option '\(argument)'", hint: Self.hint(argument, options))
                 }
                 name = match.name
             }
             guard let option = options.first(where: { $0.name == name }) else {
-                throw UsageError(message: "unknown option '--\(name)'", hint: Self.hint(name, options))
+                throw UsageError(
+                    message: "unknown option '--\(name)'", hint: Self.hint(name, options))
             }
             if option.takesValue {
                 if let inlineValue {

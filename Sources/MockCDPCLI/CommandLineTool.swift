@@ -55,7 +55,10 @@ struct CommandEntry {
 /// The `mockcdp` command: dispatches to subcommands and turns errors into exit statuses.
 public enum CommandLineTool {
     static var commands: [CommandEntry] {
-        [CommandEntry(ValidateCommand.self), CommandEntry(PlanCommand.self), CommandEntry(GenerateCommand.self)]
+        [
+            CommandEntry(ValidateCommand.self), CommandEntry(PlanCommand.self),
+            CommandEntry(GenerateCommand.self),
+        ]
     }
 
     public static func run(_ arguments: [String], terminal: Terminal = .standard) -> Int32 {
@@ -65,7 +68,8 @@ public enum CommandLineTool {
         }
         switch first {
         case "-h", "--help", "help":
-            if arguments.count > 1, let command = commands.first(where: { $0.name == arguments[1] }) {
+            if arguments.count > 1, let command = commands.first(where: { $0.name == arguments[1] })
+            {
                 terminal.print(command.help)
             } else {
                 terminal.print(usage)
@@ -115,7 +119,9 @@ public enum CommandLineTool {
 
     static var usage: String {
         let width = commands.map(\.name.count).max() ?? 0
-        let lines = commands.map { "  \($0.name.padding(toLength: width + 2, withPad: " ", startingAt: 0))\($0.summary)" }
+        let lines = commands.map {
+            "  \($0.name.padding(toLength: width + 2, withPad: " ", startingAt: 0))\($0.summary)"
+        }
         return """
             mockcdp \(Release.version): compile YAML shopper scenarios into Segment event timelines
 

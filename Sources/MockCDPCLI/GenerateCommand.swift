@@ -27,14 +27,16 @@ enum GenerateCommand: Command {
         """
 
     static func run(_ arguments: [String], terminal: Terminal) throws -> ExitCode {
-        let options = ScenarioInput.options + [
-            .init(name: "output", short: "o", takesValue: true),
-            .init(name: "check", short: nil, takesValue: true),
-        ]
+        let options =
+            ScenarioInput.options + [
+                .init(name: "output", short: "o", takesValue: true),
+                .init(name: "check", short: nil, takesValue: true),
+            ]
         let parsed = try Arguments(arguments, options: options)
         guard parsed.positional.count == 1, let path = parsed.positional.first else {
             throw UsageError(
-                message: parsed.positional.isEmpty ? "no scenario file given" : "give exactly one scenario file",
+                message: parsed.positional.isEmpty
+                    ? "no scenario file given" : "give exactly one scenario file",
                 hint: "mockcdp generate shop.yaml -o shop.ndjson")
         }
         let plan = try ScenarioInput.load(
@@ -61,7 +63,9 @@ enum GenerateCommand: Command {
         return .success
     }
 
-    private static func check(_ plan: Plan, against goldenPath: String, terminal: Terminal) throws -> ExitCode {
+    private static func check(_ plan: Plan, against goldenPath: String, terminal: Terminal) throws
+        -> ExitCode
+    {
         guard let golden = FileHandle(forReadingAtPath: goldenPath) else {
             throw ReportedDiagnostics(
                 text: "error: cannot read golden file '\(goldenPath)'\n"
@@ -75,10 +79,12 @@ enum GenerateCommand: Command {
             terminal.say("\(goldenPath): identical\n")
             return .success
         }
-        var report = "\(goldenPath):\(difference.line): the generated timeline differs from the golden file\n"
+        var report =
+            "\(goldenPath):\(difference.line): the generated timeline differs from the golden file\n"
         report += "  expected: \(difference.expected.map(shorten) ?? "(end of golden file)")\n"
         report += "  actual:   \(difference.actual.map(shorten) ?? "(end of generated timeline)")\n"
-        report += "  hint: if the change is intended, regenerate the golden file with -o \(goldenPath)\n"
+        report +=
+            "  hint: if the change is intended, regenerate the golden file with -o \(goldenPath)\n"
         terminal.say(report)
         return .failure
     }
@@ -120,9 +126,11 @@ struct Progress {
         lastDraw = Date()
         let elapsed = max(Date().timeIntervalSince(started), 0.001)
         let share = total > 0 ? Double(lastUser + 1) / Double(total) : 1
-        terminal.say(String(
-            format: "\r\u{1B}[K%d events, %.0f events/s, users %.0f%%", events, Double(events) / elapsed,
-            share * 100))
+        terminal.say(
+            String(
+                format: "\r\u{1B}[K%d events, %.0f events/s, users %.0f%%", events,
+                Double(events) / elapsed,
+                share * 100))
         drawn = true
     }
 
@@ -141,12 +149,14 @@ struct AtomicOutputFile {
     init(path: String) throws {
         self.path = path
         let url = URL(fileURLWithPath: path)
-        temporaryPath = url.deletingLastPathComponent()
+        temporaryPath =
+            url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).partial").path
         guard FileManager.default.createFile(atPath: temporaryPath, contents: nil),
             let handle = FileHandle(forWritingAtPath: temporaryPath)
         else {
-            throw OutputError(message: "cannot write '\(path)': check that its folder exists and is writable")
+            throw OutputError(
+                message: "cannot write '\(path)': check that its folder exists and is writable")
         }
         self.handle = handle
     }

@@ -20,7 +20,8 @@ enum PlanCommand: Command {
     static func run(_ arguments: [String], terminal: Terminal) throws -> ExitCode {
         let parsed = try Arguments(arguments, options: ScenarioInput.options)
         guard parsed.positional.count == 1, let path = parsed.positional.first else {
-            throw UsageError(message: "give exactly one scenario file", hint: "mockcdp plan shop.yaml")
+            throw UsageError(
+                message: "give exactly one scenario file", hint: "mockcdp plan shop.yaml")
         }
         let plan = try ScenarioInput.load(
             path, options: try ScenarioInput.compileOptions(parsed), terminal: terminal)

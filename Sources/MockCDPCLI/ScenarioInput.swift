@@ -23,18 +23,23 @@ enum ScenarioInput {
         var options = CompileOptions()
         if let text = arguments.value("seed") {
             guard let seed = UInt64(text) else {
-                throw UsageError(message: "--seed must be a whole number from 0 to 2^64-1; got '\(text)'")
+                throw UsageError(
+                    message: "--seed must be a whole number from 0 to 2^64-1; got '\(text)'")
             }
             options.seed = seed
         }
         for assignment in arguments.all("set") {
-            guard let equals = assignment.firstIndex(of: "="), equals != assignment.startIndex else {
+            guard let equals = assignment.firstIndex(of: "="), equals != assignment.startIndex
+            else {
                 throw UsageError(
                     message: "--set needs NAME=VALUE; got '\(assignment)'",
                     hint: "for example --set visitors=5000")
             }
             options.overrides.append(
-                (String(assignment[..<equals]), String(assignment[assignment.index(after: equals)...])))
+                (
+                    String(assignment[..<equals]),
+                    String(assignment[assignment.index(after: equals)...])
+                ))
         }
         return options
     }

@@ -35,7 +35,9 @@ enum ValidateCommand: Command {
                         + "\(plan.funnels.count == 1 ? "" : "s"), \(steps) steps)\n")
             } catch let reported as ReportedDiagnostics {
                 terminal.say(reported.text)
-                if worst == .success || reported.exitCode == .dataError { worst = reported.exitCode }
+                if worst == .success || reported.exitCode == .dataError {
+                    worst = reported.exitCode
+                }
             }
         }
         return worst

@@ -25,7 +25,9 @@ struct CommandLineTests {
         #expect(try runTool(["generate", scenario, "-o", golden]).status == 0)
         var lines = try String(contentsOfFile: golden, encoding: .utf8)
             .split(separator: "\n", omittingEmptySubsequences: false)
-        lines[9] = lines[9].replacingOccurrences(of: "\"timestamp\":\"2026", with: "\"timestamp\":\"2025")[...]
+        lines[9] =
+            lines[9].replacingOccurrences(of: "\"timestamp\":\"2026", with: "\"timestamp\":\"2025")[
+                ...]
         try lines.joined(separator: "\n").write(toFile: golden, atomically: true, encoding: .utf8)
 
         let run = try runTool(["generate", scenario, "--check", golden])
@@ -51,7 +53,8 @@ struct CommandLineTests {
         let small = try runTool(["generate", scenario])
         let large = try runTool(["generate", scenario, "--set", "visitors=30"])
         #expect(small.status == 0 && large.status == 0)
-        #expect(small.output.split(separator: "\n").count < large.output.split(separator: "\n").count)
+        #expect(
+            small.output.split(separator: "\n").count < large.output.split(separator: "\n").count)
         let reseeded = try runTool(["generate", scenario, "--seed", "12345"])
         #expect(reseeded.output != small.output)
     }

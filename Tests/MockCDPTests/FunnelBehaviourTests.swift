@@ -39,17 +39,19 @@ struct FunnelBehaviourTests {
 
     @Test("repeats send the step's call that many times")
     func repeats() throws {
-        let all = try messages(plan("""
-            scenario: repeats
-            version: 1
-            start: 2026-05-01T00:00:00Z
-            duration: 1h
-            population: {users: 300}
-            funnels:
-              main:
-                - track: Searched
-                  repeat: 2..4
-            """))
+        let all = try messages(
+            plan(
+                """
+                scenario: repeats
+                version: 1
+                start: 2026-05-01T00:00:00Z
+                duration: 1h
+                population: {users: 300}
+                funnels:
+                  main:
+                    - track: Searched
+                      repeat: 2..4
+                """))
         var counts: [String: Int] = [:]
         for message in all { counts[message["anonymousId"] as? String ?? "", default: 0] += 1 }
         #expect(counts.count == 300)
@@ -59,18 +61,20 @@ struct FunnelBehaviourTests {
 
     @Test("fixed delays separate a user's events exactly")
     func fixedDelay() throws {
-        let all = try events(plan("""
-            scenario: delays
-            version: 1
-            start: 2026-05-01T00:00:00Z
-            duration: 1h
-            population: {users: 5}
-            funnels:
-              main:
-                - page: Home
-                - track: Clicked
-                  after: 90s
-            """))
+        let all = try events(
+            plan(
+                """
+                scenario: delays
+                version: 1
+                start: 2026-05-01T00:00:00Z
+                duration: 1h
+                population: {users: 5}
+                funnels:
+                  main:
+                    - page: Home
+                    - track: Clicked
+                      after: 90s
+                """))
         let byUser = Dictionary(grouping: all, by: \.user)
         for (_, userEvents) in byUser {
             #expect(userEvents.count == 2)
@@ -103,8 +107,9 @@ struct FunnelBehaviourTests {
                 #expect(message["userId"] is String)
                 let traits = try #require(message["traits"] as? [String: Any])
                 let email = try #require(traits["email"] as? String)
-                #expect(email.hasSuffix("@example.com") || email.hasSuffix("@example.org")
-                    || email.hasSuffix("@example.net"))
+                #expect(
+                    email.hasSuffix("@example.com") || email.hasSuffix("@example.org")
+                        || email.hasSuffix("@example.net"))
                 identified.insert(anonymousId)
             } else if identified.contains(anonymousId) {
                 #expect(message["userId"] is String)

@@ -1,6 +1,7 @@
 import Foundation
-@testable import MockCDP
 import Testing
+
+@testable import MockCDP
 
 @Suite("Cart and order properties")
 struct OrderArithmeticTests {
@@ -12,7 +13,8 @@ struct OrderArithmeticTests {
 
     @Test("every Order Completed lists what the user added and its amounts add up")
     func ordersMatchCarts() throws {
-        let all = try messages(plan(storefront(users: 2000, cartRate: "60%", checkoutRate: "90%", orderRate: "90%")))
+        let all = try messages(
+            plan(storefront(users: 2000, cartRate: "60%", checkoutRate: "90%", orderRate: "90%")))
         var added: [String: [String: Int]] = [:]
         var orders = 0
         var discounted = 0
@@ -22,7 +24,8 @@ struct OrderArithmeticTests {
             switch message["event"] as? String {
             case "Product Added":
                 let id = try #require(properties["product_id"] as? String)
-                added[user, default: [:]][id, default: 0] += try #require(properties["quantity"] as? Int)
+                added[user, default: [:]][id, default: 0] += try #require(
+                    properties["quantity"] as? Int)
             case "Order Completed":
                 orders += 1
                 let products = try #require(properties["products"] as? [[String: Any]])

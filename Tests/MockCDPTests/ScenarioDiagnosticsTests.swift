@@ -34,33 +34,41 @@ struct ScenarioDiagnosticsTests {
 
     @Test("a rate of 120% is reported at its line and column with a hint")
     func rateTooHigh() throws {
-        let result = try validate(Self.valid.replacingOccurrences(of: "rate: 20%", with: "rate: 120%"))
+        let result = try validate(
+            Self.valid.replacingOccurrences(of: "rate: 20%", with: "rate: 120%"))
         #expect(result.status == 65)
-        #expect(result.errors.contains(
-            "\(result.path):11:13: error: rate: rate must be between 0% and 100%; got 120%\n"
-                + "          rate: 120%\n"
-                + "                ^\n"))
+        #expect(
+            result.errors.contains(
+                "\(result.path):11:13: error: rate: rate must be between 0% and 100%; got 120%\n"
+                    + "          rate: 120%\n"
+                    + "                ^\n"))
         #expect(result.errors.contains("hint:"))
     }
 
     @Test("a negative duration is an error")
     func negativeDuration() throws {
-        let result = try validate(Self.valid.replacingOccurrences(of: "duration: 2h", with: "duration: -2h"))
+        let result = try validate(
+            Self.valid.replacingOccurrences(of: "duration: 2h", with: "duration: -2h"))
         #expect(result.status == 65)
-        #expect(result.errors.contains("\(result.path):4:11: error: duration: duration must not be negative"))
+        #expect(
+            result.errors.contains(
+                "\(result.path):4:11: error: duration: duration must not be negative"))
     }
 
     @Test("an unknown key gets a 'did you mean'")
     func misspelledKey() throws {
-        let result = try validate(Self.valid.replacingOccurrences(of: "  users: 10", with: "  userz: 10"))
+        let result = try validate(
+            Self.valid.replacingOccurrences(of: "  users: 10", with: "  userz: 10"))
         #expect(result.status == 65)
-        #expect(result.errors.contains("\(result.path):6:3: error: unknown key 'userz' in population"))
+        #expect(
+            result.errors.contains("\(result.path):6:3: error: unknown key 'userz' in population"))
         #expect(result.errors.contains("hint: did you mean 'users'?"))
     }
 
     @Test("a YAML syntax error points at the problem")
     func syntaxError() throws {
-        let result = try validate(Self.valid.replacingOccurrences(of: "- page: Home", with: "- page: [Home"))
+        let result = try validate(
+            Self.valid.replacingOccurrences(of: "- page: Home", with: "- page: [Home"))
         #expect(result.status == 65)
         #expect(result.errors.contains("\(result.path):"))
         #expect(result.errors.contains("error:"))
@@ -88,8 +96,9 @@ struct ScenarioDiagnosticsTests {
 
     @Test("a parameter override of the wrong kind is refused")
     func wrongOverride() throws {
-        let path = try writeScenario(Self.valid.replacingOccurrences(
-            of: "rate: 20%", with: "rate: ${signup}") + "\nparams: {signup: 20%}\n")
+        let path = try writeScenario(
+            Self.valid.replacingOccurrences(
+                of: "rate: 20%", with: "rate: ${signup}") + "\nparams: {signup: 20%}\n")
         #expect(try runTool(["validate", path, "--set", "signup=5%"]).status == 0)
         let run = try runTool(["validate", path, "--set", "signup=fast"])
         #expect(run.status == 65)
@@ -98,7 +107,8 @@ struct ScenarioDiagnosticsTests {
 
     @Test("an e-commerce event needs a cart before it")
     func orderWithoutCart() throws {
-        let yaml = Self.valid.replacingOccurrences(of: "track: Signed Up", with: "track: Order Completed")
+        let yaml = Self.valid.replacingOccurrences(
+            of: "track: Signed Up", with: "track: Order Completed")
         let result = try validate(yaml)
         #expect(result.status == 65)
         #expect(result.errors.contains("needs a cart"))

@@ -21,10 +21,25 @@ struct ShippedScenarioTests {
         let folder = repositoryRoot.appendingPathComponent("Scenarios")
         let scenario = folder.appendingPathComponent(name).path
         let golden = folder.appendingPathComponent(
-            String(name.dropLast(".yaml".count)) + ".ndjson").path
-        let expected = try #require(FileManager.default.contents(atPath: golden), "missing \(golden)")
+            String(name.dropLast(".yaml".count)) + ".ndjson"
+        ).path
+        let handle = try #require(FileHandle(forReadingAtPath: golden), "missing \(golden)")
+        defer { try? handle.close() }
         var loader = ScenarioLoader()
-        let plan = try loader.load(scenario)
-        #expect(ndjson(plan) == [UInt8](expected), "regenerate with: mockcdp generate \(scenario) -o \(golden)")
+        var comparison = GoldenComparison(golden: handle)
+        for event in Timeline(plan: try loader.load(scenario)) {
+            try comparison.write(event)
+        }
+        try comparison.finish()
+        if let difference = comparison.difference {
+            Issue.record(
+                """
+                \(golden):\(difference.line) differs; regenerate with
+                mockcdp generate \(scenario) -o \(golden) if the change is intended
+                expected: \(difference.expected?.prefix(300) ?? "end of file")
+                actual:   \(difference.actual?.prefix(300) ?? "end of timeline")
+                """)
+        }
+        #expect(loader.warnings.isEmpty, "shipped scenarios should not warn")
     }
 }

@@ -70,21 +70,23 @@ struct TimelineContractTests {
 
     @Test("a gap longer than the session timeout starts a new session")
     func sessions() throws {
-        let all = try messages(plan("""
-            scenario: sessions
-            version: 1
-            start: 2026-01-01T00:00:00Z
-            duration: 1h
-            sessions: {timeout: 30m}
-            population: {users: 20}
-            funnels:
-              browse:
-                - page: Home
-                - page: Deals
-                  after: 10m
-                - page: Home
-                  after: 45m
-            """))
+        let all = try messages(
+            plan(
+                """
+                scenario: sessions
+                version: 1
+                start: 2026-01-01T00:00:00Z
+                duration: 1h
+                sessions: {timeout: 30m}
+                population: {users: 20}
+                funnels:
+                  browse:
+                    - page: Home
+                    - page: Deals
+                      after: 10m
+                    - page: Home
+                      after: 45m
+                """))
         #expect(all.count == 60)
         var byUser: [String: [(session: Int, millis: Int)]] = [:]
         let formatter = ISO8601DateFormatter()
@@ -94,7 +96,8 @@ struct TimelineContractTests {
             let context = try #require(message["context"] as? [String: Any])
             let session = try #require(context["sessionId"] as? Int)
             let date = try #require(formatter.date(from: message["timestamp"] as? String ?? ""))
-            byUser[user, default: []].append((session, Int((date.timeIntervalSince1970 * 1000).rounded())))
+            byUser[user, default: []].append(
+                (session, Int((date.timeIntervalSince1970 * 1000).rounded())))
         }
         #expect(byUser.count == 20)
         for (_, visits) in byUser {

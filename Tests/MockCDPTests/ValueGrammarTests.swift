@@ -1,12 +1,16 @@
-@testable import MockCDP
 import Testing
+
+@testable import MockCDP
 
 @Suite("Value grammars")
 struct ValueGrammarTests {
-    @Test("durations", arguments: [
-        ("250ms", 250), ("30s", 30_000), ("1.5m", 90_000), ("1h30m", 5_400_000), ("2d", 172_800_000),
-        ("1w", 604_800_000),
-    ] as [(String, Int64)])
+    @Test(
+        "durations",
+        arguments: [
+            ("250ms", 250), ("30s", 30_000), ("1.5m", 90_000), ("1h30m", 5_400_000),
+            ("2d", 172_800_000),
+            ("1w", 604_800_000),
+        ] as [(String, Int64)])
     func durations(text: String, millis: Int64) throws {
         #expect(try ValueGrammar.duration(text).get() == millis)
     }
@@ -37,11 +41,14 @@ struct ValueGrammarTests {
     func delays() throws {
         #expect(try ValueGrammar.delay("30s").get() == Delay(.fixed(30_000)))
         #expect(try ValueGrammar.delay("10s..2m").get() == Delay(.uniform(10_000, 120_000)))
-        #expect(try ValueGrammar.delay("exponential(20s)").get() == Delay(.exponential(mean: 20_000)))
+        #expect(
+            try ValueGrammar.delay("exponential(20s)").get() == Delay(.exponential(mean: 20_000)))
         #expect(
             try ValueGrammar.delay("normal(5m, 1m) in 1m..9m").get()
                 == Delay(.normal(mean: 300_000, deviation: 60_000), bounds: 60_000...540_000))
-        #expect(try ValueGrammar.delay("lognormal(2m, 0.8)").get() == Delay(.logNormal(median: 120_000, sigma: 0.8)))
+        #expect(
+            try ValueGrammar.delay("lognormal(2m, 0.8)").get()
+                == Delay(.logNormal(median: 120_000, sigma: 0.8)))
         let typo = ValueGrammar.delay("exponentail(20s)")
         #expect(throws: ValueGrammar.Failure.self) { try typo.get() }
         if case .failure(let failure) = typo {

@@ -56,7 +56,9 @@ struct Parameters {
     private(set) var values: [String: Value] = [:]
     private(set) var names: [String] = []
 
-    mutating func declare(_ name: String, text: String, scalar: YAMLScalar, at location: SourceLocation) {
+    mutating func declare(
+        _ name: String, text: String, scalar: YAMLScalar, at location: SourceLocation
+    ) {
         names.append(name)
         values[name] = Value(
             text: text, scalar: scalar, kind: Kind(of: text, scalar: scalar), location: location,
@@ -67,8 +69,13 @@ struct Parameters {
     /// value is not of the parameter's kind.
     mutating func override(_ name: String, with text: String) -> Diagnostic? {
         guard var value = values[name] else {
-            let suggestion = Suggestions.closest(to: name, in: names).map { "did you mean '\($0)'? " }
-            let known = names.isEmpty ? "the scenario declares no parameters" : "the scenario's parameters are " + names.joined(separator: ", ")
+            let suggestion = Suggestions.closest(to: name, in: names).map {
+                "did you mean '\($0)'? "
+            }
+            let known =
+                names.isEmpty
+                ? "the scenario declares no parameters"
+                : "the scenario's parameters are " + names.joined(separator: ", ")
             return .error(
                 at: nil, "--set \(name)=\(text): no parameter named '\(name)'",
                 hint: (suggestion ?? "") + known)

@@ -12,9 +12,10 @@ extension ScenarioChecker {
                 arrivals = pattern
             } else {
                 let names = ArrivalPattern.allCases.map(\.rawValue)
-                error(arrivalsNode, "unknown arrival pattern '\(text)'",
-                      hint: Suggestions.closest(to: text, in: names).map { "did you mean '\($0)'?" }
-                          ?? "use one of " + names.joined(separator: ", "))
+                error(
+                    arrivalsNode, "unknown arrival pattern '\(text)'",
+                    hint: Suggestions.closest(to: text, in: names).map { "did you mean '\($0)'?" }
+                        ?? "use one of " + names.joined(separator: ", "))
             }
         }
         let identified = fields["identified"].flatMap { parse($0, "identified", ValueGrammar.rate) }
@@ -29,10 +30,14 @@ extension ScenarioChecker {
                 contextNode, of: "population context",
                 keys: ["locales", "devices", "timezones", "campaigns"])
         {
-            if let node = context["locales"], let mix = readMix(node, "locales", read: { $0.readLocale($1) }) {
+            if let node = context["locales"],
+                let mix = readMix(node, "locales", read: { $0.readLocale($1) })
+            {
                 locales = mix
             }
-            if let node = context["devices"], let mix = readMix(node, "devices", read: { $0.readDevice($1) }) {
+            if let node = context["devices"],
+                let mix = readMix(node, "devices", read: { $0.readDevice($1) })
+            {
                 devices = mix
             }
             if let node = context["timezones"],
@@ -56,9 +61,10 @@ extension ScenarioChecker {
         return items.compactMap { item in
             guard let name = string(item, "trait") else { return nil }
             guard let trait = Trait(rawValue: name) else {
-                error(item, "unknown trait '\(name)'",
-                      hint: Suggestions.closest(to: name, in: names).map { "did you mean '\($0)'?" }
-                          ?? "traits are " + names.joined(separator: ", "))
+                error(
+                    item, "unknown trait '\(name)'",
+                    hint: Suggestions.closest(to: name, in: names).map { "did you mean '\($0)'?" }
+                        ?? "traits are " + names.joined(separator: ", "))
                 return nil
             }
             return trait
@@ -71,7 +77,9 @@ extension ScenarioChecker {
         read: (inout ScenarioChecker, YAMLNode) -> Value?
     ) -> [Weighted<Value>]? {
         guard case .mapping(let pairs) = node.content, !pairs.isEmpty else {
-            error(node, "\(what) must be a mapping of choices to weights, such as {en-US: 70%, de-DE: 30%}")
+            error(
+                node,
+                "\(what) must be a mapping of choices to weights, such as {en-US: 70%, de-DE: 30%}")
             return nil
         }
         var mix: [Weighted<Value>] = []
@@ -82,7 +90,9 @@ extension ScenarioChecker {
         }
         guard mix.count == pairs.count else { return nil }
         guard mix.contains(where: { $0.weight > 0 }) else {
-            error(node, "every weight of \(what) is zero", hint: "give at least one choice a weight above zero")
+            error(
+                node, "every weight of \(what) is zero",
+                hint: "give at least one choice a weight above zero")
             return nil
         }
         return mix
@@ -109,7 +119,8 @@ extension ScenarioChecker {
         guard parts.count == 2, parts[0].count == 2, parts[0] == parts[0].lowercased(),
             parts[1].count == 2, parts[1] == parts[1].uppercased()
         else {
-            error(node, "locale '\(locale)' must be a language and a region, such as en-US or de-DE")
+            error(
+                node, "locale '\(locale)' must be a language and a region, such as en-US or de-DE")
             return nil
         }
         return locale
@@ -119,9 +130,10 @@ extension ScenarioChecker {
         guard let name = string(node, "device") else { return nil }
         guard let device = Device(rawValue: name) else {
             let names = Device.allCases.map(\.rawValue)
-            error(node, "unknown device '\(name)'",
-                  hint: Suggestions.closest(to: name, in: names).map { "did you mean '\($0)'?" }
-                      ?? "devices are " + names.joined(separator: ", "))
+            error(
+                node, "unknown device '\(name)'",
+                hint: Suggestions.closest(to: name, in: names).map { "did you mean '\($0)'?" }
+                    ?? "devices are " + names.joined(separator: ", "))
             return nil
         }
         return device
@@ -137,20 +149,31 @@ extension ScenarioChecker {
             let weight = require(fields, "weight", of: "a campaign").flatMap {
                 parse($0, "campaign weight", ValueGrammar.rate)
             }
-            let name = require(fields, "name", of: "a campaign").flatMap { string($0, "campaign name") }
-            let source = require(fields, "source", of: "a campaign").flatMap { string($0, "utm source") }
-            let medium = require(fields, "medium", of: "a campaign").flatMap { string($0, "utm medium") }
+            let name = require(fields, "name", of: "a campaign").flatMap {
+                string($0, "campaign name")
+            }
+            let source = require(fields, "source", of: "a campaign").flatMap {
+                string($0, "utm source")
+            }
+            let medium = require(fields, "medium", of: "a campaign").flatMap {
+                string($0, "utm medium")
+            }
             let term = fields["term"].flatMap { string($0, "utm term") }
             let content = fields["content"].flatMap { string($0, "utm content") }
             guard let weight, let name, let source, let medium else { continue }
             total += weight.fraction
-            mix.append(Weighted(
-                value: Campaign(name: name, source: source, medium: medium, term: term, content: content),
-                weight: weight.fraction))
+            mix.append(
+                Weighted(
+                    value: Campaign(
+                        name: name, source: source, medium: medium, term: term, content: content),
+                    weight: weight.fraction))
         }
         guard total <= 1 + 1e-9 else {
-            error(node, "campaign weights add up to more than 100%",
-                  hint: "each weight is the share of users landing from that campaign; the rest arrive directly")
+            error(
+                node, "campaign weights add up to more than 100%",
+                hint:
+                    "each weight is the share of users landing from that campaign; the rest arrive directly"
+            )
             return nil
         }
         mix.append(Weighted(value: nil, weight: max(0, 1 - total)))

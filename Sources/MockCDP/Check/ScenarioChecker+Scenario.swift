@@ -8,14 +8,19 @@ extension ScenarioChecker {
 
     /// Checks a whole scenario document; returns the plan when there was no error.
     mutating func check(_ root: YAMLNode) -> Plan? {
-        guard let top = fields(root, of: "the scenario", keys: Self.topLevelKeys) else { return nil }
+        guard
+            let top = fields(
+                root, of: "the scenario", keys: Self.topLevelKeys, allowsExtensions: true)
+        else { return nil }
         readParameters(top["params"])
 
         let name = require(top, "scenario", of: "the scenario").flatMap { scenarioName($0) }
         let version = require(top, "version", of: "the scenario").flatMap { node -> Int? in
             guard let version = integer(node, "version", in: 1...Int.max) else { return nil }
             guard version == 1 else {
-                error(node, "unsupported scenario version \(version)", hint: "this mockcdp reads version 1")
+                error(
+                    node, "unsupported scenario version \(version)",
+                    hint: "this mockcdp reads version 1")
                 return nil
             }
             return version
@@ -45,18 +50,14 @@ extension ScenarioChecker {
         }
 
         if let catalogNode = top["catalog"], catalog.isEmpty {
-            error(catalogNode, "the catalog has no products", hint: "list products under catalog.products")
+            error(
+                catalogNode, "the catalog has no products",
+                hint: "list products under catalog.products")
         }
         guard !hasErrors, let name, let version, let start, let duration, let timezone,
             let population, let funnels
         else { return nil }
 
-        if let latest = funnels.flatMap(\.steps).compactMap(\.after.maximum).max(), latest > duration {
-            diagnostics.append(.warning(
-                at: top["duration"]?.location,
-                "a step's delay can be longer than the scenario's duration",
-                hint: "events after the end of the duration are still written"))
-        }
         return Plan(
             scenario: name, version: version,
             seed: options.seed ?? UInt64(fileSeed ?? 1),
@@ -80,7 +81,8 @@ extension ScenarioChecker {
     mutating func timeZone(_ node: YAMLNode, _ what: String) -> String? {
         guard let identifier = string(node, what) else { return nil }
         guard TimeZone(identifier: identifier) != nil else {
-            let suggestion = Suggestions.closest(to: identifier, in: TimeZone.knownTimeZoneIdentifiers)
+            let suggestion = Suggestions.closest(
+                to: identifier, in: TimeZone.knownTimeZoneIdentifiers)
             error(
                 node, "unknown time zone '\(identifier)'",
                 hint: suggestion.map { "did you mean '\($0)'?" }
@@ -96,13 +98,15 @@ extension ScenarioChecker {
             return site
         }
         if let urlNode = fields["url"], let url = string(urlNode, "site url") {
-            if let parsed = URL(string: url), let scheme = parsed.scheme, ["http", "https"].contains(scheme),
+            if let parsed = URL(string: url), let scheme = parsed.scheme,
+                ["http", "https"].contains(scheme),
                 parsed.host != nil
             {
                 site.url = url.hasSuffix("/") ? String(url.dropLast()) : url
             } else {
-                error(urlNode, "site url must be an http or https URL; got '\(url)'",
-                      hint: "for example https://shop.example.com")
+                error(
+                    urlNode, "site url must be an http or https URL; got '\(url)'",
+                    hint: "for example https://shop.example.com")
             }
         }
         if let nameNode = fields["name"], let name = string(nameNode, "site name") {
@@ -118,7 +122,9 @@ extension ScenarioChecker {
             let timeout = parse(timeoutNode, "session timeout", ValueGrammar.duration)
         else { return standard }
         guard timeout > 0 else {
-            error(timeoutNode, "session timeout must be longer than zero", hint: "30m is the usual value")
+            error(
+                timeoutNode, "session timeout must be longer than zero",
+                hint: "30m is the usual value")
             return standard
         }
         return timeout

@@ -7,7 +7,8 @@ extension ScenarioChecker {
             freeShippingOverMinor: nil, coupons: [])
         guard let node,
             let fields = fields(
-                node, of: "store", keys: ["currency", "tax", "shipping", "free_shipping_over", "coupons"])
+                node, of: "store",
+                keys: ["currency", "tax", "shipping", "free_shipping_over", "coupons"])
         else { return store }
 
         if let currencyNode = fields["currency"], let code = string(currencyNode, "currency") {
@@ -15,7 +16,9 @@ extension ScenarioChecker {
                 store.currency = code
                 store.currencyDecimals = decimals
             } else {
-                error(currencyNode, "unknown currency '\(code)'", hint: "use an ISO 4217 code such as USD or EUR")
+                error(
+                    currencyNode, "unknown currency '\(code)'",
+                    hint: "use an ISO 4217 code such as USD or EUR")
             }
         }
         let money = { (text: String) in
@@ -24,7 +27,9 @@ extension ScenarioChecker {
         if let taxNode = fields["tax"], let tax = parse(taxNode, "tax", ValueGrammar.rate) {
             store.taxRate = tax
         }
-        if let shippingNode = fields["shipping"], let shipping = parse(shippingNode, "shipping", money) {
+        if let shippingNode = fields["shipping"],
+            let shipping = parse(shippingNode, "shipping", money)
+        {
             store.shippingMinor = shipping
         }
         if let thresholdNode = fields["free_shipping_over"] {
@@ -34,22 +39,32 @@ extension ScenarioChecker {
             store.coupons = items.compactMap { readCoupon($0) }
             let total = store.coupons.map(\.share.fraction).reduce(0, +)
             if total > 1 + 1e-9 {
-                error(couponsNode, "coupon shares add up to more than 100%",
-                      hint: "each share is the part of all orders that use that coupon")
+                error(
+                    couponsNode, "coupon shares add up to more than 100%",
+                    hint: "each share is the part of all orders that use that coupon")
             }
         }
         return store
     }
 
     private mutating func readCoupon(_ node: YAMLNode) -> Coupon? {
-        guard let fields = fields(node, of: "a coupon", keys: ["code", "off", "share"]) else { return nil }
+        guard let fields = fields(node, of: "a coupon", keys: ["code", "off", "share"]) else {
+            return nil
+        }
         let code = require(fields, "code", of: "a coupon").flatMap { string($0, "coupon code") }
-        let off = require(fields, "off", of: "a coupon").flatMap { parse($0, "coupon off", ValueGrammar.rate) }
+        let off = require(fields, "off", of: "a coupon").flatMap {
+            parse($0, "coupon off", ValueGrammar.rate)
+        }
         let share = require(fields, "share", of: "a coupon").flatMap {
             parse($0, "coupon share", ValueGrammar.rate)
         }
         guard let code, let off, let share else { return nil }
         return Coupon(code: code, off: off, share: share)
+    }
+
+    /// A URL as written, or a path such as `/img/boot.jpg` made absolute on the site's URL.
+    static func absolute(_ text: String, site: Site) -> String {
+        text.hasPrefix("/") ? site.url + text : text
     }
 
     /// Digits after the decimal point of an ISO 4217 currency, as the system's ICU data has them.
@@ -75,8 +90,9 @@ extension ScenarioChecker {
         for item in items {
             guard let product = readProduct(item, site: site, store: store) else { continue }
             if let first = seen[product.id] {
-                error(item, "product id '\(product.id)' is used twice",
-                      hint: "the first one is at line \(first.location.line); ids must be unique")
+                error(
+                    item, "product id '\(product.id)' is used twice",
+                    hint: "the first one is at line \(first.location.line); ids must be unique")
                 continue
             }
             seen[product.id] = item
@@ -86,7 +102,9 @@ extension ScenarioChecker {
     }
 
     private mutating func readProduct(_ node: YAMLNode, site: Site, store: Store) -> Product? {
-        let keys = ["id", "sku", "name", "brand", "category", "variant", "price", "image", "url", "weight"]
+        let keys = [
+            "id", "sku", "name", "brand", "category", "variant", "price", "image", "url", "weight",
+        ]
         guard let fields = fields(node, of: "a product", keys: keys) else { return nil }
         let id = require(fields, "id", of: "a product").flatMap { string($0, "product id") }
         let name = require(fields, "name", of: "a product").flatMap { string($0, "product name") }
@@ -100,20 +118,24 @@ extension ScenarioChecker {
             if value > 0 {
                 weight = value
             } else {
-                error(weightNode, "weight must be above zero; got \(value)",
-                      hint: "leave a product out of the catalog instead")
+                error(
+                    weightNode, "weight must be above zero; got \(value)",
+                    hint: "leave a product out of the catalog instead")
             }
         }
         let sku = fields["sku"].flatMap { string($0, "sku") }
         let brand = fields["brand"].flatMap { string($0, "brand") }
         let category = fields["category"].flatMap { string($0, "category") }
         let variant = fields["variant"].flatMap { string($0, "variant") }
-        let image = fields["image"].flatMap { string($0, "image") }
-        let url = fields["url"].flatMap { string($0, "url") }
+        let image = fields["image"].flatMap { string($0, "image") }.map {
+            Self.absolute($0, site: site)
+        }
+        let url = fields["url"].flatMap { string($0, "url") }.map { Self.absolute($0, site: site) }
         guard let id, let name, let price else { return nil }
         return Product(
             id: id, sku: sku ?? id, name: name, brand: brand, category: category, variant: variant,
-            priceMinor: price, imageURL: image, url: url ?? "\(site.url)/products/\(Slug.make(name))",
+            priceMinor: price, imageURL: image,
+            url: url ?? "\(site.url)/products/\(Slug.make(name))",
             weight: weight)
     }
 }

@@ -40,7 +40,10 @@ struct ScenarioChecker {
     // MARK: Reading nodes
 
     /// The pairs of a mapping, by key, after reporting keys that are not among `keys`.
-    mutating func fields(_ node: YAMLNode, of what: String, keys: [String]) -> Fields? {
+    /// Keys starting with `x-` are skipped where `allowsExtensions` is set: a home for anchors.
+    mutating func fields(
+        _ node: YAMLNode, of what: String, keys: [String], allowsExtensions: Bool = false
+    ) -> Fields? {
         guard case .mapping(let pairs) = node.content else {
             error(node, "\(what) must be a mapping; got \(node.kindName)")
             return nil
@@ -48,6 +51,7 @@ struct ScenarioChecker {
         var fields = Fields(node: node)
         for pair in pairs {
             let key = pair.key.string ?? ""
+            if allowsExtensions, key.hasPrefix("x-") { continue }
             guard keys.contains(key) else {
                 let suggestion = Suggestions.closest(to: key, in: keys)
                 error(
@@ -88,7 +92,9 @@ struct ScenarioChecker {
                         ?? "declare it under params with a default value")
                 return nil
             }
-            if references.count == 1, text.trimmingCharacters(in: .whitespaces) == "${\(reference.name)}" {
+            if references.count == 1,
+                text.trimmingCharacters(in: .whitespaces) == "${\(reference.name)}"
+            {
                 return (parameter.text, parameter.scalar)
             }
             substituted = substituted.replacingOccurrences(
@@ -113,7 +119,10 @@ struct ScenarioChecker {
             return nil
         }
         guard range.contains(number) else {
-            error(node, "\(what) must be between \(range.lowerBound) and \(range.upperBound); got \(number)")
+            error(
+                node,
+                "\(what) must be between \(range.lowerBound) and \(range.upperBound); got \(number)"
+            )
             return nil
         }
         return number
@@ -165,13 +174,17 @@ struct ScenarioChecker {
                     guard case .scalar(let text, _) = pair.value.content,
                         let value = pair.value.scalarValue
                     else {
-                        error(pair.value, "parameter '\(name)' must have a single value as its default")
+                        error(
+                            pair.value,
+                            "parameter '\(name)' must have a single value as its default")
                         continue
                     }
                     parameters.declare(name, text: text, scalar: value, at: pair.value.location)
                 }
             } else {
-                error(node, "params must be a mapping of names to default values; got \(node.kindName)")
+                error(
+                    node,
+                    "params must be a mapping of names to default values; got \(node.kindName)")
             }
         }
         for override in options.overrides {

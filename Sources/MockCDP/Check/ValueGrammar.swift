@@ -24,14 +24,16 @@ enum ValueGrammar {
     static func duration(_ text: String) -> Result<Int64, Failure> {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed.hasPrefix("-") {
-            return .failure(Failure(
-                "duration must not be negative; got \(trimmed)",
-                hint: "write a length of time such as 30s or 2h"))
+            return .failure(
+                Failure(
+                    "duration must not be negative; got \(trimmed)",
+                    hint: "write a length of time such as 30s or 2h"))
         }
         if Double(trimmed) != nil {
-            return .failure(Failure(
-                "duration '\(trimmed)' has no unit",
-                hint: "add a unit: ms, s, m, h, d or w, as in \(trimmed)s"))
+            return .failure(
+                Failure(
+                    "duration '\(trimmed)' has no unit",
+                    hint: "add a unit: ms, s, m, h, d or w, as in \(trimmed)s"))
         }
         var total = 0.0
         var rest = Substring(trimmed)
@@ -45,9 +47,11 @@ enum ValueGrammar {
             guard let value = Double(number),
                 let scale = unitMillis.first(where: { $0.0 == String(unit) })?.1
             else {
-                return .failure(Failure(
-                    "'\(trimmed)' is not a duration",
-                    hint: "write a number and a unit (ms, s, m, h, d, w), such as 30s or 1h30m"))
+                return .failure(
+                    Failure(
+                        "'\(trimmed)' is not a duration",
+                        hint: "write a number and a unit (ms, s, m, h, d, w), such as 30s or 1h30m")
+                )
             }
             total += value * scale
             rest = afterNumber.dropFirst(unit.count)
@@ -65,25 +69,29 @@ enum ValueGrammar {
         if trimmed.hasSuffix("%") {
             guard let percent = Double(trimmed.dropLast().trimmingCharacters(in: .whitespaces))
             else {
-                return .failure(Failure(
-                    "'\(trimmed)' is not a rate", hint: "write a share such as 9% or 0.09"))
+                return .failure(
+                    Failure(
+                        "'\(trimmed)' is not a rate", hint: "write a share such as 9% or 0.09"))
             }
             fraction = percent / 100
         } else if let value = Double(trimmed) {
             guard value <= 1 else {
-                return .failure(Failure(
-                    "rate must be between 0% and 100%; got \(trimmed)",
-                    hint: "a number without % is a fraction between 0 and 1: write 9% or 0.09"))
+                return .failure(
+                    Failure(
+                        "rate must be between 0% and 100%; got \(trimmed)",
+                        hint: "a number without % is a fraction between 0 and 1: write 9% or 0.09"))
             }
             fraction = value
         } else {
-            return .failure(Failure(
-                "'\(trimmed)' is not a rate", hint: "write a share such as 9% or 0.09"))
+            return .failure(
+                Failure(
+                    "'\(trimmed)' is not a rate", hint: "write a share such as 9% or 0.09"))
         }
         guard fraction.isFinite, fraction >= 0, fraction <= 1 else {
-            return .failure(Failure(
-                "rate must be between 0% and 100%; got \(trimmed)",
-                hint: "a conversion rate is a share of the users at the previous step"))
+            return .failure(
+                Failure(
+                    "rate must be between 0% and 100%; got \(trimmed)",
+                    hint: "a conversion rate is a share of the users at the previous step"))
         }
         return .success(Rate(fraction))
     }
@@ -103,9 +111,10 @@ enum ValueGrammar {
             return .failure(Failure("count must not be negative; got \(trimmed)", hint: hint))
         }
         guard lower <= upper else {
-            return .failure(Failure(
-                "range \(trimmed) is empty: \(lower) is above \(upper)",
-                hint: "put the smaller number first: \(upper)..\(lower)"))
+            return .failure(
+                Failure(
+                    "range \(trimmed) is empty: \(lower) is above \(upper)",
+                    hint: "put the smaller number first: \(upper)..\(lower)"))
         }
         return .success(IntRange(lower, upper))
     }
@@ -125,8 +134,9 @@ enum ValueGrammar {
             return .failure(Failure("'\(trimmed)' is not an amount of money", hint: hint))
         }
         guard fraction.count <= decimals else {
-            return .failure(Failure(
-                "\(currency) amounts have \(decimals) decimals; got \(trimmed)", hint: hint))
+            return .failure(
+                Failure(
+                    "\(currency) amounts have \(decimals) decimals; got \(trimmed)", hint: hint))
         }
         var scale: Int64 = 1
         for _ in 0..<decimals { scale *= 10 }
@@ -196,9 +206,10 @@ enum ValueGrammar {
         case "lognormal", "log-normal":
             if let failure = arity(2) { return .failure(failure) }
             guard let sigma = Double(arguments[1]), sigma >= 0, sigma.isFinite else {
-                return .failure(Failure(
-                    "lognormal's second argument is sigma, a number such as 0.8; got \(arguments[1])",
-                    hint: hint))
+                return .failure(
+                    Failure(
+                        "lognormal's second argument is sigma, a number such as 0.8; got \(arguments[1])",
+                        hint: hint))
             }
             switch duration(arguments[0]) {
             case .success(let median): distribution = .logNormal(median: median, sigma: sigma)
@@ -206,9 +217,12 @@ enum ValueGrammar {
             }
         default:
             let known = ["exponential", "normal", "lognormal"]
-            let suggestion = Suggestions.closest(to: name, in: known).map { "did you mean '\($0)'? " }
-            return .failure(Failure(
-                "unknown distribution '\(name)'", hint: (suggestion ?? "") + hint))
+            let suggestion = Suggestions.closest(to: name, in: known).map {
+                "did you mean '\($0)'? "
+            }
+            return .failure(
+                Failure(
+                    "unknown distribution '\(name)'", hint: (suggestion ?? "") + hint))
         }
         return .success(Delay(distribution, bounds: bounds))
     }
@@ -217,15 +231,17 @@ enum ValueGrammar {
     static func durationRange(_ text: String) -> Result<ClosedRange<Int64>, Failure> {
         let parts = text.components(separatedBy: "..")
         guard parts.count == 2 else {
-            return .failure(Failure(
-                "'\(text)' is not a range of durations", hint: "write two durations: 10s..2m"))
+            return .failure(
+                Failure(
+                    "'\(text)' is not a range of durations", hint: "write two durations: 10s..2m"))
         }
         switch (duration(parts[0]), duration(parts[1])) {
         case (.success(let lower), .success(let upper)):
             guard lower <= upper else {
-                return .failure(Failure(
-                    "range \(text) is empty: its start is after its end",
-                    hint: "put the shorter duration first"))
+                return .failure(
+                    Failure(
+                        "range \(text) is empty: its start is after its end",
+                        hint: "put the shorter duration first"))
             }
             return .success(lower...upper)
         case (.failure(let failure), _), (_, .failure(let failure)):
@@ -238,14 +254,17 @@ enum ValueGrammar {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        let date = formatter.date(from: trimmed) ?? {
-            formatter.formatOptions = [.withInternetDateTime]
-            return formatter.date(from: trimmed)
-        }()
+        let date =
+            formatter.date(from: trimmed)
+            ?? {
+                formatter.formatOptions = [.withInternetDateTime]
+                return formatter.date(from: trimmed)
+            }()
         guard let date else {
-            return .failure(Failure(
-                "'\(trimmed)' is not an RFC 3339 instant",
-                hint: "write a date, a time and an offset, such as 2026-11-27T00:00:00-05:00"))
+            return .failure(
+                Failure(
+                    "'\(trimmed)' is not an RFC 3339 instant",
+                    hint: "write a date, a time and an offset, such as 2026-11-27T00:00:00-05:00"))
         }
         return .success(Int64((date.timeIntervalSince1970 * 1000).rounded()))
     }

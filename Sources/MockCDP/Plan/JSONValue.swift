@@ -39,7 +39,9 @@ public struct JSONObject: Sendable, Equatable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: Key.self)
-        members = try container.allKeys.map { ($0.stringValue, try container.decode(JSONValue.self, forKey: $0)) }
+        members = try container.allKeys.map {
+            ($0.stringValue, try container.decode(JSONValue.self, forKey: $0))
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {

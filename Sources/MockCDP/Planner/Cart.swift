@@ -49,7 +49,9 @@ enum Money {
     static func share(of amount: Int64, _ rate: Rate) -> Int64 {
         let partsPerMillion = Int64((rate.fraction * 1_000_000).rounded())
         let (product, overflow) = amount.multipliedReportingOverflow(by: partsPerMillion)
-        guard !overflow else { return Int64((Double(amount) * rate.fraction).rounded(.toNearestOrEven)) }
+        guard !overflow else {
+            return Int64((Double(amount) * rate.fraction).rounded(.toNearestOrEven))
+        }
         let quotient = product / 1_000_000
         let remainder = product % 1_000_000
         if remainder * 2 > 1_000_000 || (remainder * 2 == 1_000_000 && quotient % 2 != 0) {

@@ -12,12 +12,15 @@ struct Journey {
     private var sequence: UInt64 = 0
     private var lastMillis: Int64?
     private var sessionId: Int64 = 0
+    private var sessions = 0
     private var userId: String?
     private var page: PageView
     private var landing = true
     private var cart = Cart()
     private var cartId: String?
     private var lastProduct: Int?
+    /// Products viewed, oldest first, for Product Added to choose from.
+    private var viewed: [Int] = []
     private var lastAddedQuantity = 1
     private var orders: UInt64 = 0
     private var checkout: (orderId: String, checkoutId: String, amounts: OrderAmounts)?
@@ -27,7 +30,8 @@ struct Journey {
     init(catalog: PlannerCatalog, profile: UserProfile) {
         self.catalog = catalog
         self.profile = profile
-        page = PageView(path: "/", title: catalog.plan.site.name, site: catalog.plan.site, referrer: "")
+        page = PageView(
+            path: "/", title: catalog.plan.site.name, site: catalog.plan.site, referrer: "")
     }
 
     /// Expands the journey of a user who arrives at `arrival`; events are in time order.
@@ -95,6 +99,7 @@ struct Journey {
         case .product, .addToCart:
             let product = chooseProduct(step.product ?? .catalog, random: &random)
             lastProduct = product
+            if role == .product { viewed.append(product) }
             let item = catalog.products[product]
             visit(path: catalog.productPaths[product], title: item.name)
             if role == .addToCart {
@@ -120,10 +125,14 @@ struct Journey {
         }
     }
 
-    private mutating func chooseProduct(_ source: ProductSource, random: inout RandomStream) -> Int {
+    private mutating func chooseProduct(_ source: ProductSource, random: inout RandomStream) -> Int
+    {
         switch source {
         case .catalog: return catalog.pickProduct(&random)
-        case .lastViewed: return lastProduct ?? catalog.pickProduct(&random)
+        case .lastViewed:
+            let inCart = Set(cart.lines.map(\.product.id))
+            let candidate = viewed.last { !inCart.contains(catalog.products[$0].id) }
+            return candidate ?? catalog.pickProduct(&random)
         case .fixed(let id): return catalog.productIndex(id: id) ?? catalog.pickProduct(&random)
         }
     }
@@ -147,7 +156,8 @@ struct Journey {
                 referrer: profile.campaign.map(Self.referrer) ?? "", campaign: profile.campaign)
         } else {
             page = PageView(
-                path: path, title: "\(title) | \(plan.site.name)", site: plan.site, referrer: page.url)
+                path: path, title: "\(title) | \(plan.site.name)", site: plan.site,
+                referrer: page.url)
         }
     }
 
@@ -167,7 +177,8 @@ struct Journey {
 
     private mutating func makeId(_ purpose: String) -> String {
         orders += 1
-        var random = RandomStream(plan.seed, UInt64(profile.index), RandomStream.key(purpose), orders)
+        var random = RandomStream(
+            plan.seed, UInt64(profile.index), RandomStream.key(purpose), orders)
         return Identifiers.uuid(&random)
     }
 
@@ -176,14 +187,14 @@ struct Journey {
     /// Writes one message at `millis` (or just after the user's previous one, so that a
     /// user's events keep their order), and returns the time it was given.
     private mutating func emit(
-        at millis: Int64, step: StepReference?, type: String, label: (key: String, value: String)? = nil,
+        at millis: Int64, step: StepReference?, type: String,
+        label: (key: String, value: String)? = nil,
         body: (inout Journey, inout JSONWriter) -> Void
     ) -> Int64 {
         let time = lastMillis.map { max(millis, $0 + 1) } ?? millis
-        if let lastMillis, time - lastMillis <= catalog.sessionTimeout {
-            // Same session.
-        } else {
+        if lastMillis.map({ time - $0 > catalog.sessionTimeout }) ?? true {
             sessionId = time
+            sessions += 1
         }
         lastMillis = time
 
@@ -215,8 +226,10 @@ struct Journey {
         body(&self, &writer)
         writeContext(&writer)
         writer.endObject()
-        events.append(TimelineEvent(
-            millis: time, messageId: messageId, json: writer.bytes, user: profile.index, step: step))
+        events.append(
+            TimelineEvent(
+                millis: time, messageId: messageId, json: writer.bytes, user: profile.index,
+                step: step))
         self.writer = writer
         return time
     }
@@ -298,7 +311,8 @@ struct Journey {
                 writer.string(store.currency)
                 if role == .product {
                     writer.key("value")
-                    writer.money(catalog.products[lastProduct].priceMinor, decimals: store.currencyDecimals)
+                    writer.money(
+                        catalog.products[lastProduct].priceMinor, decimals: store.currencyDecimals)
                 }
             }
         case .cart:
@@ -362,7 +376,8 @@ struct Journey {
     }
 
     private func writeOrder(
-        _ writer: inout JSONWriter, _ order: (orderId: String, checkoutId: String, amounts: OrderAmounts),
+        _ writer: inout JSONWriter,
+        _ order: (orderId: String, checkoutId: String, amounts: OrderAmounts),
         completed: Bool
     ) {
         let decimals = plan.store.currencyDecimals
@@ -423,7 +438,8 @@ struct Journey {
         writer.beginObject()
         page.writeFields(&writer)
         writer.endObject()
-        if let campaign = page.campaign {
+        // The campaign a user landed from is their first session's attribution.
+        if sessions == 1, let campaign = profile.campaign {
             writer.key("campaign")
             writer.beginObject()
             writer.key("name")

@@ -6,14 +6,12 @@ struct PageView: Sendable {
     var referrer: String
     /// The query string of the page, with UTM parameters on a campaign's landing page.
     var search: String
-    /// The campaign the user landed from, while they are on the landing page.
-    var campaign: Campaign?
 
+    /// - Parameter campaign: the campaign whose UTM parameters the URL carries, on a landing page.
     init(path: String, title: String, site: Site, referrer: String, campaign: Campaign? = nil) {
         self.path = path
         self.title = title
         self.referrer = referrer
-        self.campaign = campaign
         search = campaign.map(Self.utmQuery) ?? ""
         url = site.url + path + search
     }

@@ -14,7 +14,9 @@ struct PlannerCatalog: Sendable {
         products = plan.catalog
         productPaths = plan.catalog.map { Self.path(of: $0.url, site: plan.site.url) }
         var running = 0.0
-        cumulativeWeights = plan.catalog.map { running += $0.weight; return running }
+        cumulativeWeights = plan.catalog.map {
+            running += $0.weight; return running
+        }
         funnelWeights = plan.funnels.map(\.weight)
         funnelKeys = plan.funnels.map { RandomStream.key($0.name) }
         sessionTimeout = plan.sessionTimeoutMillis
@@ -42,7 +44,9 @@ struct PlannerCatalog: Sendable {
             let rest = String(url.dropFirst(site.count))
             return rest.hasPrefix("/") ? rest : "/" + rest
         }
-        guard let schemeEnd = url.range(of: "://") else { return url.hasPrefix("/") ? url : "/" + url }
+        guard let schemeEnd = url.range(of: "://") else {
+            return url.hasPrefix("/") ? url : "/" + url
+        }
         let afterHost = url[schemeEnd.upperBound...].drop { $0 != "/" }
         return afterHost.isEmpty ? "/" : String(afterHost)
     }

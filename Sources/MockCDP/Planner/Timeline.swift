@@ -29,13 +29,16 @@ public struct Timeline: Sequence, IteratorProtocol {
 
     public mutating func next() -> TimelineEvent? {
         while true {
-            if let earliest = pending.first, nextArrival.map({ earliest.millis < $0.millis }) ?? true {
+            if let earliest = pending.first,
+                nextArrival.map({ earliest.millis < $0.millis }) ?? true
+            {
                 return pending.removeFirst()
             }
             guard let arrival = nextArrival else { return nil }
             nextArrival = arrivals.next()
             guard includesUser(arrival.user) else { continue }
-            let profile = UserProfile(index: arrival.user, plan: catalog.plan, funnelWeights: catalog.funnelWeights)
+            let profile = UserProfile(
+                index: arrival.user, plan: catalog.plan, funnelWeights: catalog.funnelWeights)
             var journey = Journey(catalog: catalog, profile: profile)
             for event in journey.run(arrival: arrival.millis) {
                 pending.insert(event)

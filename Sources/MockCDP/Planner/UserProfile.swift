@@ -28,12 +28,14 @@ struct UserProfile: Sendable {
 
         let population = plan.population
         locale = population.locales[random.index(weights: population.locales.map(\.weight))].value
-        timezone = population.timezones[random.index(weights: population.timezones.map(\.weight))].value
+        timezone =
+            population.timezones[random.index(weights: population.timezones.map(\.weight))].value
         device = population.devices[random.index(weights: population.devices.map(\.weight))].value
         let agents = UserAgents.forDevice(device)
         userAgent = agents[Int(random.below(UInt64(agents.count)))]
         ip = Identifiers.publicIPv4(&random)
-        campaign = population.campaigns[random.index(weights: population.campaigns.map(\.weight))].value
+        campaign =
+            population.campaigns[random.index(weights: population.campaigns.map(\.weight))].value
         identity = FakeIdentity(locale: locale, random: &random)
         let threeYears: UInt64 = 3 * 365 * 86_400_000
         createdAtMillis = plan.startMillis - 86_400_000 - Int64(random.below(threeYears))
