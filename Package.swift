@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "mockcdp", targets: ["mockcdp"]),
+        .executable(name: "mockcdp-bench", targets: ["MockCDPBench"]),
         .library(name: "MockCDP", targets: ["MockCDP"]),
     ],
     targets: [
@@ -25,6 +26,10 @@ let package = Package(
         .executableTarget(
             name: "mockcdp",
             dependencies: ["MockCDPCLI"]
+        ),
+        .executableTarget(
+            name: "MockCDPBench",
+            dependencies: ["MockCDP"]
         ),
         .testTarget(
             name: "MockCDPTests",
