@@ -89,13 +89,12 @@ public struct JSONWriter {
             for _ in 0..<decimals { scale *= 10 }
             appendDecimal(Int64(magnitude / scale))
             bytes.append(UInt8(ascii: "."))
-            var fraction = magnitude % scale
-            var digits = [UInt8](repeating: UInt8(ascii: "0"), count: decimals)
-            for index in stride(from: decimals - 1, through: 0, by: -1) {
-                digits[index] = UInt8(ascii: "0") + UInt8(fraction % 10)
-                fraction /= 10
+            let fraction = magnitude % scale
+            var place = scale / 10
+            while place > 0 {
+                bytes.append(UInt8(ascii: "0") + UInt8(fraction / place % 10))
+                place /= 10
             }
-            bytes.append(contentsOf: digits)
         }
         needsComma = true
     }
@@ -142,6 +141,36 @@ public struct JSONWriter {
         bytes.append(byte)
     }
 
+    /// Writes JSON encoded earlier by a writer, as it is: one or more complete members
+    /// (with the commas between them) or one complete value. Lets text that repeats, such
+    /// as a user's context, be escaped once and copied after that.
+    public mutating func fragment(_ encoded: [UInt8]) {
+        separate()
+        bytes.append(contentsOf: encoded)
+        needsComma = true
+    }
+
+    /// Starts another top-level value after those already written, with no comma before it,
+    /// so that several messages can share one buffer.
+    public mutating func beginTopLevelValue() {
+        needsComma = false
+    }
+
+    /// Writes a string whose characters `body` appends as bytes that need no escaping
+    /// (digits, ASCII letters, punctuation other than `"` and `\\`).
+    mutating func plainString(_ body: (inout [UInt8]) -> Void) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        body(&bytes)
+        bytes.append(UInt8(ascii: "\""))
+        needsComma = true
+    }
+
+    /// Writes an instant as a Segment timestamp, such as `"2026-11-27T05:00:00.000Z"`.
+    public mutating func timestamp(millis: Int64) {
+        plainString { Timestamp.append(millis: millis, to: &$0) }
+    }
+
     // MARK: Encoding
 
     private mutating func separate() {
@@ -168,21 +197,52 @@ public struct JSONWriter {
     }
 
     private mutating func appendQuoted(_ text: String) {
-        bytes.append(UInt8(ascii: "\""))
         var text = text
-        text.withUTF8 { utf8 in
-            var start = 0
-            for index in 0..<utf8.count {
-                let byte = utf8[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
-                else { continue }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index]))
+        text.withUTF8 { appendQuoted(utf8: $0) }
+    }
+
+    /// Quotes and escapes UTF-8 text, skipping eight bytes at a time while none of them
+    /// needs an escape: most text written (ids, URLs, names) never does.
+    private mutating func appendQuoted(utf8: UnsafeBufferPointer<UInt8>) {
+        bytes.append(UInt8(ascii: "\""))
+        guard let base = utf8.baseAddress else {
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
+        let count = utf8.count
+        var start = 0
+        var index = 0
+        while index < count {
+            if index + 8 <= count,
+                !Self.mayNeedEscape(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+            {
+                index += 8
+                continue
+            }
+            let byte = base[index]
+            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                bytes.append(contentsOf: UnsafeBufferPointer(start: base + start, count: index - start))
                 appendEscape(byte)
                 start = index + 1
             }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
+            index += 1
         }
+        bytes.append(contentsOf: UnsafeBufferPointer(start: base + start, count: count - start))
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether any of eight bytes may be a control character, `"` or `\\` (the usual
+    /// zero-byte test; it may answer yes for a clean word, never no for one that needs work).
+    @inline(__always)
+    private static func mayNeedEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        let control = (word &- ones &* 0x20) & ~word
+        let quote = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
+        let backslash = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
+        let quoteZero = (quote &- ones) & ~quote
+        let backslashZero = (backslash &- ones) & ~backslash
+        return (control | quoteZero | backslashZero) & highBits != 0
     }
 
     private mutating func appendEscape(_ byte: UInt8) {

@@ -26,7 +26,7 @@ struct FakeIdentity: Sendable {
         let domains = ["example.com", "example.org", "example.net"]
         let number = random.below(1000)
         email =
-            "\(Slug.make(firstName)).\(Slug.make(lastName))\(number)@"
+            "\(NameBook.slug(firstName)).\(NameBook.slug(lastName))\(number)@"
             + domains[Int(random.below(UInt64(domains.count)))]
         phone = names.phone(&random)
         let city = names.cities[Int(random.below(UInt64(names.cities.count)))]
@@ -59,6 +59,19 @@ struct NameBook: Sendable {
     static func book(for locale: String) -> NameBook {
         books[locale] ?? books[String(locale.prefix(2))] ?? books["en-US"]!
     }
+
+    /// The email form of a name from any book, made once rather than once per user.
+    static func slug(_ name: String) -> String {
+        slugs[name] ?? Slug.make(name)
+    }
+
+    private static let slugs: [String: String] = {
+        var slugs: [String: String] = [:]
+        for book in books.values {
+            for name in book.first + book.last { slugs[name] = Slug.make(name) }
+        }
+        return slugs
+    }()
 
     private static func digits(_ count: Int, _ random: inout RandomStream) -> String {
         String((0..<count).map { _ in Character(String(random.below(10))) })

@@ -7,8 +7,13 @@ struct Journey {
     private let profile: UserProfile
     private var plan: Plan { catalog.plan }
 
-    private var events: [TimelineEvent] = []
-    private var writer = JSONWriter()
+    /// The messages written so far; their JSON is a range of `writer`'s bytes until the end.
+    private var events: [(event: TimelineEvent, range: Range<Int>)] = []
+    /// One buffer for all of this user's messages, one after the other.
+    private var writer = JSONWriter(capacity: 4096)
+    /// The members of `context` that stay the same for the user, encoded once.
+    private var userContext: [UInt8]?
+    private var campaignContext: [UInt8]?
     private var sequence: UInt64 = 0
     private var lastMillis: Int64?
     private var sessionId: Int64 = 0
@@ -56,7 +61,12 @@ struct Journey {
                 cursor = perform(step, at: cursor + wait, reference: reference, random: &random)
             }
         }
-        return events
+        let buffer = writer.bytes[...]
+        return events.map { event, range in
+            var event = event
+            event.json = buffer[range]
+            return event
+        }
     }
 
     // MARK: Steps
@@ -201,11 +211,12 @@ struct Journey {
         var random = RandomStream(
             plan.seed, UInt64(profile.index), RandomStream.key("message"), sequence)
         sequence += 1
-        let messageId = Identifiers.uuid(&random)
+        let messageId = Identifiers.uuidBits(&random)
 
         var writer = self.writer
-        self.writer = JSONWriter()
-        writer.reset()
+        self.writer = JSONWriter(capacity: 0)
+        let start = writer.bytes.count
+        writer.beginTopLevelValue()
         writer.beginObject()
         writer.key("type")
         writer.string(type)
@@ -214,9 +225,9 @@ struct Journey {
             writer.string(label.value)
         }
         writer.key("messageId")
-        writer.string(messageId)
+        writer.plainString { Identifiers.appendUUID(messageId, to: &$0) }
         writer.key("timestamp")
-        writer.string(Timestamp.iso8601(millis: time))
+        writer.timestamp(millis: time)
         writer.key("anonymousId")
         writer.string(profile.anonymousId)
         if let userId {
@@ -227,9 +238,12 @@ struct Journey {
         writeContext(&writer)
         writer.endObject()
         events.append(
-            TimelineEvent(
-                millis: time, messageId: messageId, json: writer.bytes, user: profile.index,
-                step: step))
+            (
+                TimelineEvent(
+                    millis: time, messageIdBits: messageId, json: [], user: profile.index,
+                    step: step),
+                start..<writer.bytes.count
+            ))
         self.writer = writer
         return time
     }
@@ -416,9 +430,28 @@ struct Journey {
         writeProducts(&writer)
     }
 
-    private func writeContext(_ writer: inout JSONWriter) {
+    private mutating func writeContext(_ writer: inout JSONWriter) {
         writer.key("context")
         writer.beginObject()
+        if userContext == nil { userContext = encodeUserContext() }
+        writer.fragment(userContext ?? [])
+        writer.key("page")
+        writer.beginObject()
+        page.writeFields(&writer)
+        writer.endObject()
+        // The campaign a user landed from is their first session's attribution.
+        if sessions == 1, let campaign = profile.campaign {
+            if campaignContext == nil { campaignContext = Self.encodeCampaign(campaign) }
+            writer.fragment(campaignContext ?? [])
+        }
+        writer.key("sessionId")
+        writer.int(sessionId)
+        writer.endObject()
+    }
+
+    /// `library`, `ip`, `locale`, `timezone` and `userAgent`: the same in every message.
+    private func encodeUserContext() -> [UInt8] {
+        var writer = JSONWriter(capacity: 512)
         writer.key("library")
         writer.beginObject()
         writer.key("name")
@@ -434,32 +467,28 @@ struct Journey {
         writer.string(profile.timezone)
         writer.key("userAgent")
         writer.string(profile.userAgent)
-        writer.key("page")
+        return writer.bytes
+    }
+
+    private static func encodeCampaign(_ campaign: Campaign) -> [UInt8] {
+        var writer = JSONWriter(capacity: 256)
+        writer.key("campaign")
         writer.beginObject()
-        page.writeFields(&writer)
-        writer.endObject()
-        // The campaign a user landed from is their first session's attribution.
-        if sessions == 1, let campaign = profile.campaign {
-            writer.key("campaign")
-            writer.beginObject()
-            writer.key("name")
-            writer.string(campaign.name)
-            writer.key("source")
-            writer.string(campaign.source)
-            writer.key("medium")
-            writer.string(campaign.medium)
-            if let term = campaign.term {
-                writer.key("term")
-                writer.string(term)
-            }
-            if let content = campaign.content {
-                writer.key("content")
-                writer.string(content)
-            }
-            writer.endObject()
+        writer.key("name")
+        writer.string(campaign.name)
+        writer.key("source")
+        writer.string(campaign.source)
+        writer.key("medium")
+        writer.string(campaign.medium)
+        if let term = campaign.term {
+            writer.key("term")
+            writer.string(term)
         }
-        writer.key("sessionId")
-        writer.int(sessionId)
+        if let content = campaign.content {
+            writer.key("content")
+            writer.string(content)
+        }
         writer.endObject()
+        return writer.bytes
     }
 }

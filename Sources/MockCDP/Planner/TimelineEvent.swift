@@ -2,18 +2,23 @@
 public struct TimelineEvent: Sendable {
     /// The message's `timestamp`, in milliseconds since the Unix epoch.
     public var millis: Int64
-    public var messageId: String
-    /// The UTF-8 JSON of the message, without a trailing newline.
-    public var json: [UInt8]
+    /// The message's `messageId`, a UUID, kept as numbers so that ordering is cheap.
+    public var messageIdBits: UUIDBits
+    /// The UTF-8 JSON of the message, without a trailing newline. A slice of a buffer
+    /// that all messages of one user share, so a message costs no allocation of its own.
+    public var json: ArraySlice<UInt8>
     /// The user who sent it, by index.
     public var user: Int
     /// The funnel step that sent it; `nil` for the identify call of a signed-in arrival.
     public var step: StepReference?
 
+    /// The message's `messageId` as written in its JSON.
+    public var messageId: String { Identifiers.uuidString(messageIdBits) }
+
     /// Timeline order: by time, then by messageId, so that ties break the same way in
     /// a single run and in a merge of shards.
     func precedes(_ other: TimelineEvent) -> Bool {
-        millis != other.millis ? millis < other.millis : messageId < other.messageId
+        millis != other.millis ? millis < other.millis : messageIdBits < other.messageIdBits
     }
 }
 

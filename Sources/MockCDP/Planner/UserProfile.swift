@@ -42,24 +42,69 @@ struct UserProfile: Sendable {
     }
 }
 
+/// A UUID's 128 bits. Ordered as its lowercase text is: the text is fixed-width hex with
+/// dashes in fixed places, so comparing the numbers compares the strings.
+public struct UUIDBits: Sendable, Hashable, Comparable {
+    public var high: UInt64
+    public var low: UInt64
+
+    public static func < (left: UUIDBits, right: UUIDBits) -> Bool {
+        left.high != right.high ? left.high < right.high : left.low < right.low
+    }
+}
+
 /// Identifiers in the shapes downstream tools expect.
 enum Identifiers {
     /// A UUID in the RFC 9562 layout (version 4 bits), from the stream rather than the system.
     static func uuid(_ random: inout RandomStream) -> String {
-        let (high, low) = random.uuidBytes()
-        let versioned = (high & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000
-        let varianted = (low & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
-        let a = hex(versioned >> 32, digits: 8)
-        let b = hex((versioned >> 16) & 0xFFFF, digits: 4)
-        let c = hex(versioned & 0xFFFF, digits: 4)
-        let d = hex(varianted >> 48, digits: 4)
-        let e = hex(varianted & 0xFFFF_FFFF_FFFF, digits: 12)
-        return "\(a)-\(b)-\(c)-\(d)-\(e)"
+        uuidString(uuidBits(&random))
     }
 
+    /// The 128 bits of a version 4 UUID drawn from the stream, most significant half first.
+    static func uuidBits(_ random: inout RandomStream) -> UUIDBits {
+        let (high, low) = random.uuidBytes()
+        return UUIDBits(
+            high: (high & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000,
+            low: (low & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000)
+    }
+
+    static func uuidString(_ bits: UUIDBits) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(36)
+        appendUUID(bits, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends `xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx` in lowercase hex.
+    static func appendUUID(_ bits: UUIDBits, to bytes: inout [UInt8]) {
+        appendHex(bits.high >> 32, digits: 8, to: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        appendHex(bits.high >> 16, digits: 4, to: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        appendHex(bits.high, digits: 4, to: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        appendHex(bits.low >> 48, digits: 4, to: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        appendHex(bits.low, digits: 12, to: &bytes)
+    }
+
+    /// Appends the low `digits` hex digits of `value`, zero-padded, in lowercase.
+    @inline(__always)
+    static func appendHex(_ value: UInt64, digits: Int, to bytes: inout [UInt8]) {
+        var shift = (digits - 1) * 4
+        while shift >= 0 {
+            let nibble = UInt8(truncatingIfNeeded: value >> UInt64(shift)) & 0xF
+            bytes.append(nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble)
+            shift -= 4
+        }
+    }
+
+    /// `value` in lowercase hex, zero-padded to at least `digits` digits.
     static func hex(_ value: UInt64, digits: Int) -> String {
-        let text = String(value, radix: 16)
-        return String(repeating: "0", count: max(0, digits - text.count)) + text
+        let significant = max(1, (64 - value.leadingZeroBitCount + 3) / 4)
+        var bytes: [UInt8] = []
+        appendHex(value, digits: max(digits, significant), to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Blocks of ordinary public address space, so that no address is private,
