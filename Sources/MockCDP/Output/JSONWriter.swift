@@ -4,17 +4,22 @@
 /// so the encoding is ours: no whitespace, `/` not escaped, non-ASCII written
 /// as UTF-8, control characters as `\u00XX`, money with the currency's decimals.
 public struct JSONWriter {
-    public private(set) var bytes: [UInt8]
+    private var buffer: ByteBuffer
     /// Whether the next member or element needs a comma before it.
     private var needsComma = false
 
     public init(capacity: Int = 2048) {
-        bytes = []
-        bytes.reserveCapacity(capacity)
+        buffer = ByteBuffer(capacity: capacity)
     }
 
+    /// Everything written so far.
+    public var bytes: [UInt8] { buffer.array }
+
+    /// How many bytes have been written.
+    public var count: Int { buffer.count }
+
     public mutating func reset() {
-        bytes.removeAll(keepingCapacity: true)
+        buffer.removeAll()
         needsComma = false
     }
 
@@ -22,23 +27,23 @@ public struct JSONWriter {
 
     public mutating func beginObject() {
         separate()
-        bytes.append(UInt8(ascii: "{"))
+        buffer.append(UInt8(ascii: "{"))
         needsComma = false
     }
 
     public mutating func endObject() {
-        bytes.append(UInt8(ascii: "}"))
+        buffer.append(UInt8(ascii: "}"))
         needsComma = true
     }
 
     public mutating func beginArray() {
         separate()
-        bytes.append(UInt8(ascii: "["))
+        buffer.append(UInt8(ascii: "["))
         needsComma = false
     }
 
     public mutating func endArray() {
-        bytes.append(UInt8(ascii: "]"))
+        buffer.append(UInt8(ascii: "]"))
         needsComma = true
     }
 
@@ -46,7 +51,7 @@ public struct JSONWriter {
     public mutating func key(_ key: String) {
         separate()
         appendQuoted(key)
-        bytes.append(UInt8(ascii: ":"))
+        buffer.append(UInt8(ascii: ":"))
         needsComma = false
     }
 
@@ -66,13 +71,13 @@ public struct JSONWriter {
 
     public mutating func bool(_ value: Bool) {
         separate()
-        bytes.append(contentsOf: value ? Self.trueBytes : Self.falseBytes)
+        buffer.append(value ? Self.trueBytes : Self.falseBytes)
         needsComma = true
     }
 
     public mutating func null() {
         separate()
-        bytes.append(contentsOf: Self.nullBytes)
+        buffer.append(Self.nullBytes)
         needsComma = true
     }
 
@@ -83,16 +88,16 @@ public struct JSONWriter {
         if decimals == 0 {
             appendDecimal(minor)
         } else {
-            if minor < 0 { bytes.append(UInt8(ascii: "-")) }
+            if minor < 0 { buffer.append(UInt8(ascii: "-")) }
             let magnitude = minor.magnitude
             var scale: UInt64 = 1
             for _ in 0..<decimals { scale *= 10 }
             appendDecimal(Int64(magnitude / scale))
-            bytes.append(UInt8(ascii: "."))
+            buffer.append(UInt8(ascii: "."))
             let fraction = magnitude % scale
             var place = scale / 10
             while place > 0 {
-                bytes.append(UInt8(ascii: "0") + UInt8(fraction / place % 10))
+                buffer.append(UInt8(ascii: "0") + UInt8(fraction / place % 10))
                 place /= 10
             }
         }
@@ -106,7 +111,7 @@ public struct JSONWriter {
             return
         }
         separate()
-        bytes.append(contentsOf: Array(value.description.utf8))
+        buffer.append(Array(value.description.utf8))
         needsComma = true
     }
 
@@ -138,7 +143,7 @@ public struct JSONWriter {
 
     /// Appends raw bytes, such as a newline between NDJSON records.
     public mutating func raw(_ byte: UInt8) {
-        bytes.append(byte)
+        buffer.append(byte)
     }
 
     /// Writes JSON encoded earlier by a writer, as it is: one or more complete members
@@ -146,7 +151,7 @@ public struct JSONWriter {
     /// as a user's context, be escaped once and copied after that.
     public mutating func fragment(_ encoded: [UInt8]) {
         separate()
-        bytes.append(contentsOf: encoded)
+        buffer.append(encoded)
         needsComma = true
     }
 
@@ -158,11 +163,11 @@ public struct JSONWriter {
 
     /// Writes a string whose characters `body` appends as bytes that need no escaping
     /// (digits, ASCII letters, punctuation other than `"` and `\\`).
-    mutating func plainString(_ body: (inout [UInt8]) -> Void) {
+    mutating func plainString(_ body: (inout ByteBuffer) -> Void) {
         separate()
-        bytes.append(UInt8(ascii: "\""))
-        body(&bytes)
-        bytes.append(UInt8(ascii: "\""))
+        buffer.append(UInt8(ascii: "\""))
+        body(&buffer)
+        buffer.append(UInt8(ascii: "\""))
         needsComma = true
     }
 
@@ -174,25 +179,26 @@ public struct JSONWriter {
     // MARK: Encoding
 
     private mutating func separate() {
-        if needsComma { bytes.append(UInt8(ascii: ",")) }
+        if needsComma { buffer.append(UInt8(ascii: ",")) }
     }
 
     private mutating func appendDecimal(_ value: Int64) {
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        if value < 0 { buffer.append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
         if magnitude < 10 {
-            bytes.append(UInt8(ascii: "0") + UInt8(magnitude))
+            buffer.append(UInt8(ascii: "0") + UInt8(magnitude))
             return
         }
         var digits: (UInt64, UInt64) = (0, 0)
         var count = 0
-        withUnsafeMutableBytes(of: &digits) { buffer in
+        withUnsafeMutableBytes(of: &digits) { scratch in
             while magnitude > 0 {
-                buffer[15 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                scratch[15 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
                 magnitude /= 10
                 count += 1
             }
-            bytes.append(contentsOf: buffer[(16 - count)...])
+            let written = scratch.bindMemory(to: UInt8.self)[(16 - count)...]
+            buffer.append(UnsafeBufferPointer(rebasing: written))
         }
     }
 
@@ -204,31 +210,43 @@ public struct JSONWriter {
     /// Quotes and escapes UTF-8 text, skipping eight bytes at a time while none of them
     /// needs an escape: most text written (ids, URLs, names) never does.
     private mutating func appendQuoted(utf8: UnsafeBufferPointer<UInt8>) {
-        bytes.append(UInt8(ascii: "\""))
+        let count = utf8.count
+        // Room for the quotes, the text and a colon or comma after it, checked once.
+        buffer.reserve(count + 3)
+        buffer.appendUnchecked(UInt8(ascii: "\""))
         guard let base = utf8.baseAddress else {
-            bytes.append(UInt8(ascii: "\""))
+            buffer.appendUnchecked(UInt8(ascii: "\""))
             return
         }
-        let count = utf8.count
-        var start = 0
         var index = 0
+        while index + 8 <= count,
+            !Self.mayNeedEscape(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+        {
+            index += 8
+        }
+        while index < count, !Self.needsEscape(base[index]) { index += 1 }
+        if index == count {
+            buffer.appendUnchecked(utf8)
+            buffer.appendUnchecked(UInt8(ascii: "\""))
+            return
+        }
+        var start = 0
         while index < count {
-            if index + 8 <= count,
-                !Self.mayNeedEscape(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
-            {
-                index += 8
-                continue
-            }
             let byte = base[index]
-            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                bytes.append(contentsOf: UnsafeBufferPointer(start: base + start, count: index - start))
+            if Self.needsEscape(byte) {
+                buffer.append(UnsafeBufferPointer(start: base + start, count: index - start))
                 appendEscape(byte)
                 start = index + 1
             }
             index += 1
         }
-        bytes.append(contentsOf: UnsafeBufferPointer(start: base + start, count: count - start))
-        bytes.append(UInt8(ascii: "\""))
+        buffer.append(UnsafeBufferPointer(start: base + start, count: count - start))
+        buffer.append(UInt8(ascii: "\""))
+    }
+
+    @inline(__always)
+    private static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
     }
 
     /// Whether any of eight bytes may be a control character, `"` or `\\` (the usual
@@ -246,18 +264,18 @@ public struct JSONWriter {
     }
 
     private mutating func appendEscape(_ byte: UInt8) {
-        bytes.append(UInt8(ascii: "\\"))
+        buffer.append(UInt8(ascii: "\\"))
         switch byte {
-        case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\""))
-        case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\"))
-        case 0x0A: bytes.append(UInt8(ascii: "n"))
-        case 0x0D: bytes.append(UInt8(ascii: "r"))
-        case 0x09: bytes.append(UInt8(ascii: "t"))
+        case UInt8(ascii: "\""): buffer.append(UInt8(ascii: "\""))
+        case UInt8(ascii: "\\"): buffer.append(UInt8(ascii: "\\"))
+        case 0x0A: buffer.append(UInt8(ascii: "n"))
+        case 0x0D: buffer.append(UInt8(ascii: "r"))
+        case 0x09: buffer.append(UInt8(ascii: "t"))
         default:
             let hex = Array("0123456789abcdef".utf8)
-            bytes.append(contentsOf: Array("u00".utf8))
-            bytes.append(hex[Int(byte >> 4)])
-            bytes.append(hex[Int(byte & 0xF)])
+            buffer.append(Array("u00".utf8))
+            buffer.append(hex[Int(byte >> 4)])
+            buffer.append(hex[Int(byte & 0xF)])
         }
     }
 

@@ -215,7 +215,7 @@ struct Journey {
 
         var writer = self.writer
         self.writer = JSONWriter(capacity: 0)
-        let start = writer.bytes.count
+        let start = writer.count
         writer.beginTopLevelValue()
         writer.beginObject()
         writer.key("type")
@@ -242,7 +242,7 @@ struct Journey {
                 TimelineEvent(
                     millis: time, messageIdBits: messageId, json: [], user: profile.index,
                     step: step),
-                start..<writer.bytes.count
+                start..<writer.count
             ))
         self.writer = writer
         return time

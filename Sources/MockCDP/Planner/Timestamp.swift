@@ -11,7 +11,7 @@ public enum Timestamp {
         return String(decoding: buffer, as: UTF8.self)
     }
 
-    public static func append(millis: Int64, to buffer: inout [UInt8]) {
+    public static func append(millis: Int64, to buffer: inout some ByteAppending) {
         let (days, msOfDay) = floorDivide(millis, 86_400_000)
         let (year, month, day) = civil(fromDays: days)
         let hour = msOfDay / 3_600_000
@@ -54,7 +54,9 @@ public enum Timestamp {
         return (quotient, value - quotient * divisor)
     }
 
-    private static func appendDigits(_ value: Int64, count: Int, to buffer: inout [UInt8]) {
+    private static func appendDigits(
+        _ value: Int64, count: Int, to buffer: inout some ByteAppending
+    ) {
         var divisor: Int64 = 1
         for _ in 1..<count { divisor *= 10 }
         var rest = value

@@ -76,7 +76,7 @@ enum Identifiers {
     }
 
     /// Appends `xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx` in lowercase hex.
-    static func appendUUID(_ bits: UUIDBits, to bytes: inout [UInt8]) {
+    static func appendUUID(_ bits: UUIDBits, to bytes: inout some ByteAppending) {
         appendHex(bits.high >> 32, digits: 8, to: &bytes)
         bytes.append(UInt8(ascii: "-"))
         appendHex(bits.high >> 16, digits: 4, to: &bytes)
@@ -90,7 +90,7 @@ enum Identifiers {
 
     /// Appends the low `digits` hex digits of `value`, zero-padded, in lowercase.
     @inline(__always)
-    static func appendHex(_ value: UInt64, digits: Int, to bytes: inout [UInt8]) {
+    static func appendHex(_ value: UInt64, digits: Int, to bytes: inout some ByteAppending) {
         var shift = (digits - 1) * 4
         while shift >= 0 {
             let nibble = UInt8(truncatingIfNeeded: value >> UInt64(shift)) & 0xF

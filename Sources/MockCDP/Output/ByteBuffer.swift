@@ -1,0 +1,93 @@
+/// Something bytes can be appended to one at a time: an array, or a writer's buffer.
+public protocol ByteAppending {
+    mutating func append(_ byte: UInt8)
+}
+
+extension Array: ByteAppending where Element == UInt8 {}
+
+/// A growable byte buffer with value semantics, for the writer's hot path.
+///
+/// Like `[UInt8]`, but an append is a bounds check and a store (or one `memcpy`), with
+/// no call into the runtime: the JSON of every message goes through here byte by byte.
+struct ByteBuffer: ByteAppending {
+    /// Owns the memory; shared only between copies of a buffer, which copy it on write.
+    private final class Storage {
+        let base: UnsafeMutablePointer<UInt8>
+        let capacity: Int
+
+        init(capacity: Int) {
+            self.capacity = capacity
+            base = .allocate(capacity: capacity)
+        }
+
+        deinit { base.deallocate() }
+    }
+
+    private var storage: Storage
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private(set) var count = 0
+
+    init(capacity: Int) {
+        storage = Storage(capacity: max(capacity, 16))
+        base = storage.base
+        self.capacity = storage.capacity
+    }
+
+    var array: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    /// Makes room for `extra` more bytes, in memory this buffer alone owns, so that the
+    /// `unchecked` appends of up to that many bytes that follow are safe.
+    @inline(__always)
+    mutating func reserve(_ extra: Int) {
+        if count + extra > capacity || !isKnownUniquelyReferenced(&storage) {
+            reallocate(minimum: count + extra)
+        }
+    }
+
+    private mutating func reallocate(minimum: Int) {
+        let grown = Storage(capacity: Swift.max(minimum, capacity * 2))
+        grown.base.update(from: base, count: count)
+        storage = grown
+        base = grown.base
+        capacity = grown.capacity
+    }
+
+    @inline(__always)
+    mutating func append(_ byte: UInt8) {
+        reserve(1)
+        base[count] = byte
+        count += 1
+    }
+
+    @inline(__always)
+    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress, bytes.count > 0 else { return }
+        reserve(bytes.count)
+        (base + count).update(from: source, count: bytes.count)
+        count += bytes.count
+    }
+
+    /// Appends a byte after `reserve` made room for it.
+    @inline(__always)
+    mutating func appendUnchecked(_ byte: UInt8) {
+        base[count] = byte
+        count += 1
+    }
+
+    /// Appends bytes after `reserve` made room for them.
+    @inline(__always)
+    mutating func appendUnchecked(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress else { return }
+        (base + count).update(from: source, count: bytes.count)
+        count += bytes.count
+    }
+
+    mutating func append(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { append($0) }
+    }
+
+    mutating func removeAll() {
+        count = 0
+    }
+}
