@@ -7,6 +7,7 @@ enum GenerateCommand: Command {
     static let summary = "compile a scenario into NDJSON (or --check it against a golden file)"
     static let help = """
         Usage: mockcdp generate FILE [-o OUT] [--seed N] [--set NAME=VALUE]... [--check GOLDEN]
+                                [--shard I/N | --shards N]
 
         Writes the scenario's timeline as NDJSON: one Segment message per line, in
         timestamp order. The output depends only on the scenario, its parameters,
@@ -15,6 +16,11 @@ enum GenerateCommand: Command {
         Options:
           -o, --output OUT     write to OUT instead of stdout (written to a temporary
                                file first and moved into place when complete)
+          --shard I/N          generate only shard I of N (0 <= I < N): the users whose
+                               index mod N is I; 'mockcdp merge' joins the N outputs
+                               into the output of the whole run, byte for byte
+          --shards N           like --shard, with I from JOB_COMPLETION_INDEX (set by
+                               a Kubernetes Indexed Job)
           --check GOLDEN       compare with a golden NDJSON file instead of writing;
                                exit 1 and show the first differing line if they differ
         \(ScenarioInput.optionsHelp)
@@ -23,6 +29,7 @@ enum GenerateCommand: Command {
           mockcdp generate Scenarios/storefront.yaml -o storefront.ndjson
           mockcdp generate Scenarios/storefront.yaml --set visitors=200 | head
           mockcdp generate Scenarios/storefront.yaml --check Scenarios/storefront.ndjson
+          mockcdp generate Scenarios/storefront.yaml --shard 1/4 -o part-1.ndjson
 
         """
 
@@ -31,6 +38,8 @@ enum GenerateCommand: Command {
             ScenarioInput.options + [
                 .init(name: "output", short: "o", takesValue: true),
                 .init(name: "check", short: nil, takesValue: true),
+                .init(name: "shard", short: nil, takesValue: true),
+                .init(name: "shards", short: nil, takesValue: true),
             ]
         let parsed = try Arguments(arguments, options: options)
         guard parsed.positional.count == 1, let path = parsed.positional.first else {
@@ -39,17 +48,20 @@ enum GenerateCommand: Command {
                     ? "no scenario file given" : "give exactly one scenario file",
                 hint: "mockcdp generate shop.yaml -o shop.ndjson")
         }
+        let shard = try Shard.parse(
+            shard: parsed.value("shard"), shards: parsed.value("shards"),
+            environment: ProcessInfo.processInfo.environment)
         let plan = try ScenarioInput.load(
             path, options: try ScenarioInput.compileOptions(parsed), terminal: terminal)
 
         if let goldenPath = parsed.value("check") {
-            return try check(plan, against: goldenPath, terminal: terminal)
+            return try check(plan, shard: shard, against: goldenPath, terminal: terminal)
         }
         if let outputPath = parsed.value("output"), outputPath != "-" {
             let file = try AtomicOutputFile(path: outputPath)
             var writer = NDJSONWriter(handle: file.handle)
             do {
-                try stream(plan, into: &writer, terminal: terminal)
+                try stream(plan, shard: shard, into: &writer, terminal: terminal)
                 try file.commit()
             } catch {
                 file.discard()
@@ -58,14 +70,14 @@ enum GenerateCommand: Command {
             terminal.say("wrote \(writer.eventsWritten) events to \(outputPath)\n")
         } else {
             var writer = NDJSONWriter(handle: terminal.output)
-            try stream(plan, into: &writer, terminal: terminal)
+            try stream(plan, shard: shard, into: &writer, terminal: terminal)
         }
         return .success
     }
 
-    private static func check(_ plan: Plan, against goldenPath: String, terminal: Terminal) throws
-        -> ExitCode
-    {
+    private static func check(
+        _ plan: Plan, shard: Shard?, against goldenPath: String, terminal: Terminal
+    ) throws -> ExitCode {
         guard let golden = FileHandle(forReadingAtPath: goldenPath) else {
             throw ReportedDiagnostics(
                 text: "error: cannot read golden file '\(goldenPath)'\n"
@@ -74,7 +86,7 @@ enum GenerateCommand: Command {
         }
         defer { try? golden.close() }
         var comparison = GoldenComparison(golden: golden)
-        try stream(plan, into: &comparison, terminal: terminal)
+        try stream(plan, shard: shard, into: &comparison, terminal: terminal)
         guard let difference = comparison.difference else {
             terminal.say("\(goldenPath): identical\n")
             return .success
@@ -94,9 +106,13 @@ enum GenerateCommand: Command {
     }
 
     /// Feeds the whole timeline into a sink, with a progress line on a terminal.
-    static func stream(_ plan: Plan, into sink: inout some EventSink, terminal: Terminal) throws {
+    static func stream(
+        _ plan: Plan, shard: Shard? = nil, into sink: inout some EventSink, terminal: Terminal
+    ) throws {
         var progress = Progress(total: plan.population.users, terminal: terminal)
-        var timeline = Timeline(plan: plan)
+        var timeline =
+            shard.map { shard in Timeline(plan: plan, includesUser: { shard.includes(user: $0) }) }
+            ?? Timeline(plan: plan)
         var count = 0
         while let event = timeline.next() {
             try sink.write(event)

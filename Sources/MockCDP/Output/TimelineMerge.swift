@@ -1,0 +1,194 @@
+import Foundation
+
+/// A problem with one line of a merge input: it names the file and the line.
+public struct MergeInputError: Error, CustomStringConvertible {
+    public var file: String
+    /// 1-based; 0 when the problem is with the file as a whole.
+    public var line: Int
+    public var message: String
+    public var hint: String?
+
+    public var description: String {
+        (line > 0 ? "\(file):\(line): " : "\(file): ") + message
+    }
+}
+
+/// Merges NDJSON timelines, each in timeline order, into one timeline in that order.
+///
+/// Timeline order is by `timestamp`, then by `messageId` compared as bytes: the order
+/// `mockcdp generate` writes, so the merge of the shards of a run is byte for byte the
+/// run without shards. Every line is checked to be one JSON object with string members
+/// `timestamp` (in the form `2026-03-10T04:00:00.000Z`) and `messageId`, and every input
+/// to be in order. Memory holds one line per input, whatever the inputs' sizes.
+public struct TimelineMerge {
+    private var inputs: [Input]
+    /// Indices into `inputs` of those with a current line, as a min-heap by that line's key.
+    private var heap: [Int] = []
+
+    /// Opens every input and reads its first line.
+    ///
+    /// - Throws: ``MergeInputError`` for a file that cannot be read or a bad first line.
+    public init(paths: [String]) throws(MergeInputError) {
+        inputs = []
+        for path in paths {
+            guard let handle = FileHandle(forReadingAtPath: path) else {
+                let exists = FileManager.default.fileExists(atPath: path)
+                throw MergeInputError(
+                    file: path, line: 0,
+                    message: exists ? "cannot read the file" : "no such file",
+                    hint: exists ? "check its permissions" : "check the path")
+            }
+            inputs.append(Input(path: path, reader: LineReader(handle: handle)))
+        }
+        for index in inputs.indices {
+            try inputs[index].advance()
+            if inputs[index].current != nil { push(index) }
+        }
+    }
+
+    /// Hands each line of the merged timeline, without its newline, to `body` in order.
+    public mutating func forEachLine(
+        _ body: (ArraySlice<UInt8>) throws -> Void
+    ) throws {
+        while let top = heap.first {
+            guard let line = inputs[top].current else { break }
+            try body(line.bytes[...])
+            try inputs[top].advance()
+            if inputs[top].current == nil {
+                let last = heap.removeLast()
+                if !heap.isEmpty {
+                    heap[0] = last
+                    siftDown(0)
+                }
+            } else {
+                siftDown(0)
+            }
+        }
+    }
+
+    private func precedes(_ left: Int, _ right: Int) -> Bool {
+        guard let a = inputs[left].current, let b = inputs[right].current else { return false }
+        if a.precedes(b) { return true }
+        if b.precedes(a) { return false }
+        // Equal keys: keep the inputs' order, so the merge is deterministic.
+        return left < right
+    }
+
+    private mutating func push(_ index: Int) {
+        heap.append(index)
+        var child = heap.count - 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard precedes(heap[child], heap[parent]) else { break }
+            heap.swapAt(child, parent)
+            child = parent
+        }
+    }
+
+    private mutating func siftDown(_ start: Int) {
+        var parent = start
+        while true {
+            let left = 2 * parent + 1
+            let right = left + 1
+            var smallest = parent
+            if left < heap.count, precedes(heap[left], heap[smallest]) { smallest = left }
+            if right < heap.count, precedes(heap[right], heap[smallest]) { smallest = right }
+            guard smallest != parent else { return }
+            heap.swapAt(parent, smallest)
+            parent = smallest
+        }
+    }
+}
+
+/// One input of a merge: its reader, its current line and that line's place in order.
+private struct Input {
+    let path: String
+    var reader: LineReader
+    var lineNumber = 0
+    var current: KeyedLine?
+
+    init(path: String, reader: LineReader) {
+        self.path = path
+        self.reader = reader
+    }
+
+    /// Reads the next line, checking it and that it does not come before the previous one.
+    mutating func advance() throws(MergeInputError) {
+        guard let bytes = reader.next() else {
+            current = nil
+            return
+        }
+        lineNumber += 1
+        let line: KeyedLine
+        do {
+            line = try KeyedLine(bytes)
+        } catch {
+            throw MergeInputError(
+                file: path, line: lineNumber, message: error.message, hint: error.hint)
+        }
+        if let previous = current, line.precedes(previous) {
+            throw MergeInputError(
+                file: path, line: lineNumber,
+                message: "out of order: timestamp \(line.timestampText) comes before "
+                    + "\(previous.timestampText) on the line before",
+                hint: "merge takes files in timeline order, as 'mockcdp generate' writes them")
+        }
+        current = line
+    }
+}
+
+/// A line with the members that place it in the timeline.
+struct KeyedLine {
+    let bytes: [UInt8]
+    let timestamp: Range<Int>
+    let messageId: Range<Int>
+
+    struct Problem: Error {
+        var message: String
+        var hint: String?
+    }
+
+    init(_ bytes: [UInt8]) throws(Problem) {
+        self.bytes = bytes
+        var scanner = JSONLineScanner(bytes)
+        let members = try scanner.topLevelStrings(["timestamp", "messageId"])
+        guard let timestamp = members[0] else {
+            throw Problem(
+                message: "the message has no \"timestamp\" string",
+                hint: "merge takes NDJSON written by 'mockcdp generate'")
+        }
+        guard Self.isTimestamp(bytes[timestamp]) else {
+            throw Problem(
+                message: "\"timestamp\" is \"\(String(decoding: bytes[timestamp], as: UTF8.self))\""
+                    + ", not in the form 2026-03-10T04:00:00.000Z",
+                hint: "merge takes NDJSON written by 'mockcdp generate'")
+        }
+        guard let messageId = members[1] else {
+            throw Problem(
+                message: "the message has no \"messageId\" string",
+                hint: "merge takes NDJSON written by 'mockcdp generate'")
+        }
+        self.timestamp = timestamp
+        self.messageId = messageId
+    }
+
+    var timestampText: String { String(decoding: bytes[timestamp], as: UTF8.self) }
+
+    /// Timeline order. Timestamps of one fixed-width form order as their bytes do.
+    func precedes(_ other: KeyedLine) -> Bool {
+        let ours = bytes[timestamp]
+        let theirs = other.bytes[other.timestamp]
+        if !ours.elementsEqual(theirs) { return ours.lexicographicallyPrecedes(theirs) }
+        return bytes[messageId].lexicographicallyPrecedes(other.bytes[other.messageId])
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS.mmmZ`, the form `mockcdp generate` writes.
+    private static func isTimestamp(_ text: ArraySlice<UInt8>) -> Bool {
+        let pattern = Array("0000-00-00T00:00:00.000Z".utf8)
+        guard text.count == pattern.count else { return false }
+        return zip(text, pattern).allSatisfy { byte, shape in
+            shape == UInt8(ascii: "0")
+                ? (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) : byte == shape
+        }
+    }
+}
