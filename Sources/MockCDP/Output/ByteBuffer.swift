@@ -11,7 +11,7 @@ extension Array: ByteAppending where Element == UInt8 {}
 /// no call into the runtime: the JSON of every message goes through here byte by byte.
 struct ByteBuffer: ByteAppending {
     /// Owns the memory; shared only between copies of a buffer, which copy it on write.
-    private final class Storage {
+    private final class Storage: @unchecked Sendable {
         let base: UnsafeMutablePointer<UInt8>
         let capacity: Int
 
@@ -28,8 +28,12 @@ struct ByteBuffer: ByteAppending {
     private var capacity: Int
     private(set) var count = 0
 
+    /// Shared by every buffer made with no capacity: nothing is ever written into it,
+    /// since the first append finds no room and allocates.
+    private static let empty = Storage(capacity: 0)
+
     init(capacity: Int) {
-        storage = Storage(capacity: max(capacity, 16))
+        storage = capacity > 0 ? Storage(capacity: capacity) : Self.empty
         base = storage.base
         self.capacity = storage.capacity
     }

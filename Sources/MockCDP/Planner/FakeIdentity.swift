@@ -74,7 +74,10 @@ struct NameBook: Sendable {
     }()
 
     private static func digits(_ count: Int, _ random: inout RandomStream) -> String {
-        String((0..<count).map { _ in Character(String(random.below(10))) })
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count)
+        for _ in 0..<count { bytes.append(UInt8(ascii: "0") + UInt8(random.below(10))) }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private static let books: [String: NameBook] = [
