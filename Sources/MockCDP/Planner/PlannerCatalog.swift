@@ -6,7 +6,6 @@ struct PlannerCatalog: Sendable {
     let productPaths: [String]
     private let cumulativeWeights: [Double]
     let funnelWeights: [Double]
-    let populationWeights: PopulationWeights
     let funnelKeys: [UInt64]
     let sessionTimeout: Int64
 
@@ -19,7 +18,6 @@ struct PlannerCatalog: Sendable {
             running += $0.weight; return running
         }
         funnelWeights = plan.funnels.map(\.weight)
-        populationWeights = PopulationWeights(plan.population)
         funnelKeys = plan.funnels.map { RandomStream.key($0.name) }
         sessionTimeout = plan.sessionTimeoutMillis
     }

@@ -37,7 +37,8 @@ public struct Timeline: Sequence, IteratorProtocol {
             guard let arrival = nextArrival else { return nil }
             nextArrival = arrivals.next()
             guard includesUser(arrival.user) else { continue }
-            let profile = UserProfile(index: arrival.user, catalog: catalog)
+            let profile = UserProfile(
+                index: arrival.user, plan: catalog.plan, funnelWeights: catalog.funnelWeights)
             var journey = Journey(catalog: catalog, profile: profile)
             for event in journey.run(arrival: arrival.millis) {
                 pending.insert(event)

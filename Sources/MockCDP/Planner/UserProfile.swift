@@ -18,42 +18,27 @@ struct UserProfile: Sendable {
     /// When the user's account was made, for the `createdAt` trait.
     let createdAtMillis: Int64
 
-    init(index: Int, catalog: PlannerCatalog) {
-        let plan = catalog.plan
-        let weights = catalog.populationWeights
+    init(index: Int, plan: Plan, funnelWeights: [Double]) {
         self.index = index
         var random = RandomStream(plan.seed, UInt64(index), RandomStream.key("profile"))
         anonymousId = Identifiers.uuid(&random)
         userId = "usr_" + Identifiers.hex(random.next(), digits: 16)
         identifiedOnArrival = random.chance(plan.population.identified)
-        funnelIndex = random.index(weights: catalog.funnelWeights)
+        funnelIndex = random.index(weights: funnelWeights)
 
         let population = plan.population
-        locale = population.locales[random.index(weights: weights.locales)].value
-        timezone = population.timezones[random.index(weights: weights.timezones)].value
-        device = population.devices[random.index(weights: weights.devices)].value
+        locale = population.locales[random.index(weights: population.locales.map(\.weight))].value
+        timezone =
+            population.timezones[random.index(weights: population.timezones.map(\.weight))].value
+        device = population.devices[random.index(weights: population.devices.map(\.weight))].value
         let agents = UserAgents.forDevice(device)
         userAgent = agents[Int(random.below(UInt64(agents.count)))]
         ip = Identifiers.publicIPv4(&random)
-        campaign = population.campaigns[random.index(weights: weights.campaigns)].value
+        campaign =
+            population.campaigns[random.index(weights: population.campaigns.map(\.weight))].value
         identity = FakeIdentity(locale: locale, random: &random)
         let threeYears: UInt64 = 3 * 365 * 86_400_000
         createdAtMillis = plan.startMillis - 86_400_000 - Int64(random.below(threeYears))
-    }
-}
-
-/// The weights of the population's choices, gathered once rather than once per user.
-struct PopulationWeights: Sendable {
-    let locales: [Double]
-    let timezones: [Double]
-    let devices: [Double]
-    let campaigns: [Double]
-
-    init(_ population: Population) {
-        locales = population.locales.map(\.weight)
-        timezones = population.timezones.map(\.weight)
-        devices = population.devices.map(\.weight)
-        campaigns = population.campaigns.map(\.weight)
     }
 }
 
