@@ -218,18 +218,12 @@ public struct JSONWriter {
             buffer.appendUnchecked(UInt8(ascii: "\""))
             return
         }
-        var index = 0
-        while index + 8 <= count,
-            !Self.mayNeedEscape(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
-        {
-            index += 8
-        }
-        while index < count, !Self.needsEscape(base[index]) { index += 1 }
-        if index == count {
+        if Self.isPlain(utf8) {
             buffer.appendUnchecked(utf8)
             buffer.appendUnchecked(UInt8(ascii: "\""))
             return
         }
+        var index = 0
         var start = 0
         while index < count {
             let byte = base[index]
@@ -242,6 +236,28 @@ public struct JSONWriter {
         }
         buffer.append(UnsafeBufferPointer(start: base + start, count: count - start))
         buffer.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether no byte of the text needs an escape, tested eight bytes at a time; the
+    /// last word overlaps the one before it, and text shorter than a word is padded.
+    @inline(__always)
+    private static func isPlain(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = utf8.baseAddress else { return true }
+        let count = utf8.count
+        let raw = UnsafeRawPointer(base)
+        if count < 8 {
+            var word: UInt64 = 0x4141_4141_4141_4141
+            withUnsafeMutableBytes(of: &word) { $0.baseAddress?.copyMemory(from: raw, byteCount: count) }
+            return !mayNeedEscape(word)
+        }
+        var offset = 0
+        while offset + 8 < count {
+            if mayNeedEscape(raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) {
+                return false
+            }
+            offset += 8
+        }
+        return !mayNeedEscape(raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
     }
 
     @inline(__always)
