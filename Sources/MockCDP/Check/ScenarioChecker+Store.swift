@@ -165,6 +165,7 @@ extension ScenarioChecker {
 /// URL-friendly names: `Crème Brûlée Torch` becomes `creme-brulee-torch`.
 enum Slug {
     static func make(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return asciiSlug(text) }
         let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
         var slug = ""
         var pendingDash = false
@@ -178,5 +179,27 @@ enum Slug {
             }
         }
         return slug.lowercased()
+    }
+
+    /// The same slug for ASCII text, without Foundation's folding: letters and digits
+    /// lowercased, every other run of characters one dash, none at the ends.
+    private static func asciiSlug(_ text: String) -> String {
+        var slug: [UInt8] = []
+        slug.reserveCapacity(text.utf8.count)
+        var pendingDash = false
+        for byte in text.utf8 {
+            let lowered = (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte + 32 : byte
+            let isAlphanumeric =
+                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(lowered)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(lowered)
+            guard isAlphanumeric else {
+                pendingDash = true
+                continue
+            }
+            if pendingDash, !slug.isEmpty { slug.append(UInt8(ascii: "-")) }
+            slug.append(lowered)
+            pendingDash = false
+        }
+        return String(decoding: slug, as: UTF8.self)
     }
 }

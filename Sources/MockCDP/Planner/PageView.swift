@@ -18,19 +18,25 @@ struct PageView: Sendable {
 
     /// `?utm_source=…&utm_medium=…&utm_campaign=…`, percent-encoded.
     static func utmQuery(_ campaign: Campaign) -> String {
-        var parameters = [
-            ("utm_source", campaign.source), ("utm_medium", campaign.medium),
-            ("utm_campaign", campaign.name),
-        ]
-        if let term = campaign.term { parameters.append(("utm_term", term)) }
-        if let content = campaign.content { parameters.append(("utm_content", content)) }
-        return "?" + parameters.map { "\($0)=\(percentEncoded($1))" }.joined(separator: "&")
+        var query: [UInt8] = [UInt8(ascii: "?")]
+        query.reserveCapacity(160)
+        func add(_ name: String, _ value: String?) {
+            guard let value else { return }
+            if query.count > 1 { query.append(UInt8(ascii: "&")) }
+            query.append(contentsOf: name.utf8)
+            query.append(UInt8(ascii: "="))
+            appendPercentEncoded(value, to: &query)
+        }
+        add("utm_source", campaign.source)
+        add("utm_medium", campaign.medium)
+        add("utm_campaign", campaign.name)
+        add("utm_term", campaign.term)
+        add("utm_content", campaign.content)
+        return String(decoding: query, as: UTF8.self)
     }
 
-    private static func percentEncoded(_ text: String) -> String {
-        let hex = Array("0123456789ABCDEF".utf8)
-        var encoded: [UInt8] = []
-        encoded.reserveCapacity(text.utf8.count * 3)
+    private static func appendPercentEncoded(_ text: String, to encoded: inout [UInt8]) {
+        let hex: StaticString = "0123456789ABCDEF"
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
@@ -39,11 +45,10 @@ struct PageView: Sendable {
                 encoded.append(byte)
             default:
                 encoded.append(UInt8(ascii: "%"))
-                encoded.append(hex[Int(byte >> 4)])
-                encoded.append(hex[Int(byte & 0xF)])
+                encoded.append(hex.utf8Start[Int(byte >> 4)])
+                encoded.append(hex.utf8Start[Int(byte & 0xF)])
             }
         }
-        return String(decoding: encoded, as: UTF8.self)
     }
 
     /// Writes `path`, `referrer`, `search`, `title` and `url`, the fields Segment's page spec names.
