@@ -1,9 +1,14 @@
-/// Something bytes can be appended to one at a time: an array, or a writer's buffer.
+/// Something bytes can be appended to: an array, or a writer's buffer.
 public protocol ByteAppending {
     mutating func append(_ byte: UInt8)
+    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>)
 }
 
-extension Array: ByteAppending where Element == UInt8 {}
+extension Array: ByteAppending where Element == UInt8 {
+    public mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        append(contentsOf: bytes)
+    }
+}
 
 /// A growable byte buffer with value semantics, for the writer's hot path.
 ///

@@ -18,20 +18,24 @@ public enum Timestamp {
         let minute = msOfDay / 60_000 % 60
         let second = msOfDay / 1000 % 60
         let milli = msOfDay % 1000
-        appendDigits(year, count: 4, to: &buffer)
-        buffer.append(UInt8(ascii: "-"))
-        appendDigits(month, count: 2, to: &buffer)
-        buffer.append(UInt8(ascii: "-"))
-        appendDigits(day, count: 2, to: &buffer)
-        buffer.append(UInt8(ascii: "T"))
-        appendDigits(hour, count: 2, to: &buffer)
-        buffer.append(UInt8(ascii: ":"))
-        appendDigits(minute, count: 2, to: &buffer)
-        buffer.append(UInt8(ascii: ":"))
-        appendDigits(second, count: 2, to: &buffer)
-        buffer.append(UInt8(ascii: "."))
-        appendDigits(milli, count: 3, to: &buffer)
-        buffer.append(UInt8(ascii: "Z"))
+        // Formatted on the stack and appended in one piece.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { text in
+            writeDigits(year, count: 4, into: text, at: 0)
+            text[4] = UInt8(ascii: "-")
+            writeDigits(month, count: 2, into: text, at: 5)
+            text[7] = UInt8(ascii: "-")
+            writeDigits(day, count: 2, into: text, at: 8)
+            text[10] = UInt8(ascii: "T")
+            writeDigits(hour, count: 2, into: text, at: 11)
+            text[13] = UInt8(ascii: ":")
+            writeDigits(minute, count: 2, into: text, at: 14)
+            text[16] = UInt8(ascii: ":")
+            writeDigits(second, count: 2, into: text, at: 17)
+            text[19] = UInt8(ascii: ".")
+            writeDigits(milli, count: 3, into: text, at: 20)
+            text[23] = UInt8(ascii: "Z")
+            buffer.append(UnsafeBufferPointer(text))
+        }
     }
 
     /// Year, month and day of the proleptic Gregorian calendar for days since 1970-01-01
@@ -54,16 +58,15 @@ public enum Timestamp {
         return (quotient, value - quotient * divisor)
     }
 
-    private static func appendDigits(
-        _ value: Int64, count: Int, to buffer: inout some ByteAppending
+    /// Writes the last `count` decimal digits of a non-negative value, zero-padded.
+    @inline(__always)
+    private static func writeDigits(
+        _ value: Int64, count: Int, into text: UnsafeMutableBufferPointer<UInt8>, at start: Int
     ) {
-        var divisor: Int64 = 1
-        for _ in 1..<count { divisor *= 10 }
         var rest = value
-        while divisor > 0 {
-            buffer.append(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
-            rest %= divisor
-            divisor /= 10
+        for index in stride(from: start + count - 1, through: start, by: -1) {
+            text[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
         }
     }
 }

@@ -75,27 +75,40 @@ enum Identifiers {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Appends `xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx` in lowercase hex.
+    /// Appends `xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx` in lowercase hex, formatted on the
+    /// stack and appended in one piece.
     static func appendUUID(_ bits: UUIDBits, to bytes: inout some ByteAppending) {
-        appendHex(bits.high >> 32, digits: 8, to: &bytes)
-        bytes.append(UInt8(ascii: "-"))
-        appendHex(bits.high >> 16, digits: 4, to: &bytes)
-        bytes.append(UInt8(ascii: "-"))
-        appendHex(bits.high, digits: 4, to: &bytes)
-        bytes.append(UInt8(ascii: "-"))
-        appendHex(bits.low >> 48, digits: 4, to: &bytes)
-        bytes.append(UInt8(ascii: "-"))
-        appendHex(bits.low, digits: 12, to: &bytes)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 36) { text in
+            writeHex(bits.high >> 32, digits: 8, into: text, at: 0)
+            text[8] = UInt8(ascii: "-")
+            writeHex(bits.high >> 16, digits: 4, into: text, at: 9)
+            text[13] = UInt8(ascii: "-")
+            writeHex(bits.high, digits: 4, into: text, at: 14)
+            text[18] = UInt8(ascii: "-")
+            writeHex(bits.low >> 48, digits: 4, into: text, at: 19)
+            text[23] = UInt8(ascii: "-")
+            writeHex(bits.low, digits: 12, into: text, at: 24)
+            bytes.append(UnsafeBufferPointer(text))
+        }
+    }
+
+    @inline(__always)
+    private static func writeHex(
+        _ value: UInt64, digits: Int, into text: UnsafeMutableBufferPointer<UInt8>, at start: Int
+    ) {
+        var rest = value
+        for index in stride(from: start + digits - 1, through: start, by: -1) {
+            let nibble = UInt8(truncatingIfNeeded: rest) & 0xF
+            text[index] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble
+            rest >>= 4
+        }
     }
 
     /// Appends the low `digits` hex digits of `value`, zero-padded, in lowercase.
-    @inline(__always)
     static func appendHex(_ value: UInt64, digits: Int, to bytes: inout some ByteAppending) {
-        var shift = (digits - 1) * 4
-        while shift >= 0 {
-            let nibble = UInt8(truncatingIfNeeded: value >> UInt64(shift)) & 0xF
-            bytes.append(nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble)
-            shift -= 4
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: digits) { text in
+            writeHex(value, digits: digits, into: text, at: 0)
+            bytes.append(UnsafeBufferPointer(text))
         }
     }
 
