@@ -7,7 +7,7 @@ public struct Timeline: Sequence, IteratorProtocol {
     private let catalog: PlannerCatalog
     private var arrivals: Arrivals
     private var nextArrival: (user: Int, millis: Int64)?
-    private var pending = EventHeap()
+    private var pending = PendingEvents()
     private let includesUser: (Int) -> Bool
     /// Called with each expanded user's converted steps, for reports such as `stats`.
     private let onJourney: ((Int, [StepReference]) -> Void)?
@@ -40,46 +40,62 @@ public struct Timeline: Sequence, IteratorProtocol {
             let profile = UserProfile(
                 index: arrival.user, plan: catalog.plan, funnelWeights: catalog.funnelWeights)
             var journey = Journey(catalog: catalog, profile: profile)
-            for event in journey.run(arrival: arrival.millis) {
-                pending.insert(event)
-            }
+            pending.insert(journey.run(arrival: arrival.millis))
             onJourney?(arrival.user, journey.reached)
         }
     }
 }
 
-/// A binary min-heap of events in timeline order.
-struct EventHeap {
-    private var items: [TimelineEvent] = []
+/// The events of the users still active: a binary min-heap of users, each with their
+/// remaining events (already in time order), keyed by their next event.
+///
+/// Keeping one entry per user rather than per event makes the heap smaller and each
+/// move cheaper; the order the events come out in is the same.
+struct PendingEvents {
+    private struct Queue {
+        var events: [TimelineEvent]
+        var next = 0
+        var head: TimelineEvent { events[next] }
+    }
 
-    var first: TimelineEvent? { items.first }
-    var count: Int { items.count }
+    private var queues: [Queue] = []
 
-    mutating func insert(_ event: TimelineEvent) {
-        items.append(event)
-        var child = items.count - 1
+    var first: TimelineEvent? { queues.first?.head }
+
+    /// Adds one user's events, which are in timeline order.
+    mutating func insert(_ events: [TimelineEvent]) {
+        guard !events.isEmpty else { return }
+        queues.append(Queue(events: events))
+        var child = queues.count - 1
         while child > 0 {
             let parent = (child - 1) / 2
-            guard items[child].precedes(items[parent]) else { break }
-            items.swapAt(child, parent)
+            guard queues[child].head.precedes(queues[parent].head) else { break }
+            queues.swapAt(child, parent)
             child = parent
         }
     }
 
     mutating func removeFirst() -> TimelineEvent {
-        let top = items[0]
-        let last = items.removeLast()
-        guard !items.isEmpty else { return top }
-        items[0] = last
+        let event = queues[0].head
+        queues[0].next += 1
+        if queues[0].next == queues[0].events.count {
+            let last = queues.removeLast()
+            guard !queues.isEmpty else { return event }
+            queues[0] = last
+        }
         var parent = 0
         while true {
             let left = 2 * parent + 1
             let right = left + 1
             var smallest = parent
-            if left < items.count, items[left].precedes(items[smallest]) { smallest = left }
-            if right < items.count, items[right].precedes(items[smallest]) { smallest = right }
-            guard smallest != parent else { return top }
-            items.swapAt(parent, smallest)
+            if left < queues.count, queues[left].head.precedes(queues[smallest].head) {
+                smallest = left
+            }
+            if right < queues.count, queues[right].head.precedes(queues[smallest].head) {
+                smallest = right
+            }
+            guard smallest != parent else { return event }
+            queues.swapAt(parent, smallest)
             parent = smallest
         }
     }
