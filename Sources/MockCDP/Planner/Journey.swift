@@ -348,35 +348,7 @@ struct Journey {
     }
 
     private func writeProduct(_ writer: inout JSONWriter, _ product: Product, quantity: Int) {
-        let decimals = plan.store.currencyDecimals
-        writer.key("product_id")
-        writer.string(product.id)
-        writer.key("sku")
-        writer.string(product.sku)
-        if let category = product.category {
-            writer.key("category")
-            writer.string(category)
-        }
-        writer.key("name")
-        writer.string(product.name)
-        if let brand = product.brand {
-            writer.key("brand")
-            writer.string(brand)
-        }
-        if let variant = product.variant {
-            writer.key("variant")
-            writer.string(variant)
-        }
-        writer.key("price")
-        writer.money(product.priceMinor, decimals: decimals)
-        writer.key("quantity")
-        writer.int(Int64(quantity))
-        writer.key("url")
-        writer.string(product.url)
-        if let image = product.imageURL {
-            writer.key("image_url")
-            writer.string(image)
-        }
+        catalog.fields(of: product).write(&writer, quantity: quantity)
     }
 
     private func writeProducts(_ writer: inout JSONWriter) {
