@@ -1,6 +1,9 @@
 /// The parts of a plan that every journey reads, prepared once: product pages,
 /// cumulative popularity weights, the library block of every context.
-struct PlannerCatalog: Sendable {
+///
+/// A class, so that each user's journey holds one reference to it rather than a copy
+/// of every array and string in the plan.
+final class PlannerCatalog: Sendable {
     let plan: Plan
     let products: [Product]
     let productPaths: [String]
