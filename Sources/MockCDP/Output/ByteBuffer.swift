@@ -84,12 +84,23 @@ struct ByteBuffer: ByteAppending {
         count += 1
     }
 
-    /// Appends bytes after `reserve` made room for them.
+    /// Appends bytes after `reserve` made room for them. Text of 8 to 16 bytes, such as
+    /// most keys and names, is copied as two overlapping words rather than by `memcpy`.
     @inline(__always)
     mutating func appendUnchecked(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let source = bytes.baseAddress else { return }
-        (base + count).update(from: source, count: bytes.count)
-        count += bytes.count
+        let length = bytes.count
+        if length >= 8, length <= 16 {
+            let from = UnsafeRawPointer(source)
+            let to = UnsafeMutableRawPointer(base + count)
+            let first = from.loadUnaligned(as: UInt64.self)
+            let last = from.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self)
+            to.storeBytes(of: first, as: UInt64.self)
+            to.storeBytes(of: last, toByteOffset: length - 8, as: UInt64.self)
+        } else {
+            (base + count).update(from: source, count: length)
+        }
+        count += length
     }
 
     mutating func append(_ bytes: [UInt8]) {

@@ -49,17 +49,14 @@ public struct JSONWriter {
 
     /// Writes `"key":`; the value written next belongs to it.
     public mutating func key(_ key: String) {
-        separate()
-        appendQuoted(key)
-        buffer.append(UInt8(ascii: ":"))
+        appendQuoted(key, suffix: UInt8(ascii: ":"))
         needsComma = false
     }
 
     // MARK: Values
 
     public mutating func string(_ value: String) {
-        separate()
-        appendQuoted(value)
+        appendQuoted(value, suffix: nil)
         needsComma = true
     }
 
@@ -202,27 +199,32 @@ public struct JSONWriter {
         }
     }
 
-    private mutating func appendQuoted(_ text: String) {
-        var text = text
-        text.withUTF8 { appendQuoted(utf8: $0) }
+    /// Writes the comma if one is due, then `text` quoted and escaped, then `suffix`.
+    private mutating func appendQuoted(_ text: String, suffix: UInt8?) {
+        let written: Void? = text.utf8.withContiguousStorageIfAvailable {
+            appendQuoted(utf8: $0, suffix: suffix)
+        }
+        if written == nil {
+            var text = text
+            text.withUTF8 { appendQuoted(utf8: $0, suffix: suffix) }
+        }
     }
 
-    /// Quotes and escapes UTF-8 text, skipping eight bytes at a time while none of them
-    /// needs an escape: most text written (ids, URLs, names) never does.
-    private mutating func appendQuoted(utf8: UnsafeBufferPointer<UInt8>) {
+    /// Quotes and escapes UTF-8 text, testing eight bytes at a time for characters that
+    /// need an escape: most text written (ids, URLs, names) has none, and is copied whole
+    /// after one check for room that covers the comma, quotes and suffix too.
+    private mutating func appendQuoted(utf8: UnsafeBufferPointer<UInt8>, suffix: UInt8?) {
         let count = utf8.count
-        // Room for the quotes, the text and a colon or comma after it, checked once.
-        buffer.reserve(count + 3)
+        buffer.reserve(count + 4)
+        if needsComma { buffer.appendUnchecked(UInt8(ascii: ",")) }
         buffer.appendUnchecked(UInt8(ascii: "\""))
-        guard let base = utf8.baseAddress else {
-            buffer.appendUnchecked(UInt8(ascii: "\""))
-            return
-        }
         if Self.isPlain(utf8) {
             buffer.appendUnchecked(utf8)
             buffer.appendUnchecked(UInt8(ascii: "\""))
+            if let suffix { buffer.appendUnchecked(suffix) }
             return
         }
+        guard let base = utf8.baseAddress else { return }
         var index = 0
         var start = 0
         while index < count {
@@ -236,6 +238,7 @@ public struct JSONWriter {
         }
         buffer.append(UnsafeBufferPointer(start: base + start, count: count - start))
         buffer.append(UInt8(ascii: "\""))
+        if let suffix { buffer.append(suffix) }
     }
 
     /// Whether no byte of the text needs an escape, tested eight bytes at a time; the
