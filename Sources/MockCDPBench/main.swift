@@ -50,7 +50,10 @@ func parseOptions(_ arguments: [String]) -> Options {
                 fail("--set needs NAME=VALUE; got '\(assignment)'")
             }
             options.compile.overrides.append(
-                (String(assignment[..<equals]), String(assignment[assignment.index(after: equals)...]))
+                (
+                    String(assignment[..<equals]),
+                    String(assignment[assignment.index(after: equals)...])
+                )
             )
         case "--seed":
             guard let seed = UInt64(value(argument)) else { fail("--seed needs a whole number") }

@@ -47,8 +47,7 @@ struct Shard: Equatable {
         }
     }
 
-    private static func make(index: Int, count: Int, source: String) throws(UsageError) -> Shard
-    {
+    private static func make(index: Int, count: Int, source: String) throws(UsageError) -> Shard {
         guard count >= 1 else {
             throw UsageError(message: "the number of shards must be at least 1; got \(count)")
         }

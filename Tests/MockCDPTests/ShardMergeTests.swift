@@ -59,7 +59,9 @@ struct ShardMergeTests {
         let shard = try Shard.parse(
             shard: nil, shards: "8", environment: ["JOB_COMPLETION_INDEX": "5"])
         #expect(shard == Shard(index: 5, count: 8))
-        #expect(try Shard.parse(shard: "0/1", shards: nil, environment: [:]) == Shard(index: 0, count: 1))
+        #expect(
+            try Shard.parse(shard: "0/1", shards: nil, environment: [:])
+                == Shard(index: 0, count: 1))
         #expect(try Shard.parse(shard: nil, shards: nil, environment: [:]) == nil)
         #expect(throws: UsageError.self) {
             try Shard.parse(shard: nil, shards: "8", environment: [:])
@@ -98,10 +100,22 @@ struct ShardMergeTests {
             ("{\"timestamp\":\"2026-03-10T04:00:00.000Z\",\"messageId\":\"b\"", ":2: not JSON"),
             ("[1,2]", ":2: not JSON"),
             ("{\"messageId\":\"b\"}", ":2: the message has no \"timestamp\""),
-            ("{\"timestamp\":\"2026-03-10T05:00:00.000Z\"}", ":2: the message has no \"messageId\""),
-            ("{\"timestamp\":\"yesterday\",\"messageId\":\"b\"}", ":2: \"timestamp\" is \"yesterday\""),
-            ("{\"timestamp\":\"2026-03-10T03:00:00.000Z\",\"messageId\":\"b\"}", ":2: out of order"),
-            ("{\"timestamp\":\"2026-03-10T04:00:00.000Z\",\"messageId\":\"a\"}", ":2: out of order"),
+            (
+                "{\"timestamp\":\"2026-03-10T05:00:00.000Z\"}",
+                ":2: the message has no \"messageId\""
+            ),
+            (
+                "{\"timestamp\":\"yesterday\",\"messageId\":\"b\"}",
+                ":2: \"timestamp\" is \"yesterday\""
+            ),
+            (
+                "{\"timestamp\":\"2026-03-10T03:00:00.000Z\",\"messageId\":\"b\"}",
+                ":2: out of order"
+            ),
+            (
+                "{\"timestamp\":\"2026-03-10T04:00:00.000Z\",\"messageId\":\"a\"}",
+                ":2: out of order"
+            ),
             ("", ":2: not JSON: the line is empty"),
         ])
     func badLine(line: String, message: String) throws {

@@ -250,7 +250,9 @@ public struct JSONWriter {
         let raw = UnsafeRawPointer(base)
         if count < 8 {
             var word: UInt64 = 0x4141_4141_4141_4141
-            withUnsafeMutableBytes(of: &word) { $0.baseAddress?.copyMemory(from: raw, byteCount: count) }
+            withUnsafeMutableBytes(of: &word) {
+                $0.baseAddress?.copyMemory(from: raw, byteCount: count)
+            }
             return !mayNeedEscape(word)
         }
         var offset = 0
