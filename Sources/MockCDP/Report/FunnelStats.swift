@@ -1,0 +1,111 @@
+/// What a scenario's timeline realizes, step by step, against what its funnels declare.
+///
+/// Built by expanding the whole timeline once: each user's reached steps come from the
+/// timeline's journey reports, and each event's delay is the time since the same user's
+/// previous event, which is what a step's `after` describes.
+public struct FunnelStats: Sendable {
+    public struct StepStats: Sendable {
+        public var label: String
+        /// The rate the scenario declares, from the previous step (or from arrival).
+        public var declared: Rate
+        /// Users who reached the step before, or who arrived into the funnel, for the first.
+        public var eligible: Int
+        /// Users who reached this step.
+        public var reached: Int
+        /// Messages the step sent, counting repeats.
+        public var events: Int
+        /// Delays before the step's messages, in milliseconds, sorted.
+        public var delays: [Int64]
+
+        /// `reached / eligible`, or `nil` when nobody was eligible.
+        public var realized: Double? {
+            eligible > 0 ? Double(reached) / Double(eligible) : nil
+        }
+
+        /// The standard error of the realized rate, if the declared rate were the truth.
+        public var standardError: Double? {
+            guard eligible > 0 else { return nil }
+            let p = declared.fraction
+            return (p * (1 - p) / Double(eligible)).squareRoot()
+        }
+
+        /// The delay that `fraction` of the delays do not exceed (nearest rank).
+        public func delayPercentile(_ fraction: Double) -> Int64? {
+            percentile(delays, fraction)
+        }
+    }
+
+    public struct FunnelSummary: Sendable {
+        public var name: String
+        /// Users who were given this funnel.
+        public var users: Int
+        public var steps: [StepStats]
+    }
+
+    public var funnels: [FunnelSummary]
+    public var users: Int
+    public var events: Int
+
+    /// Expands `plan` and gathers the figures of every funnel step.
+    public init(plan: Plan) {
+        var funnels = plan.funnels.map { funnel in
+            FunnelSummary(
+                name: funnel.name, users: 0,
+                steps: funnel.steps.map {
+                    StepStats(
+                        label: $0.call.label, declared: $0.rate, eligible: 0, reached: 0,
+                        events: 0, delays: [])
+                })
+        }
+        let catalog = PlannerCatalog(plan: plan)
+        var timeline = Timeline(plan: plan, onJourney: { user, reached in
+            Self.count(user: user, reached: reached, into: &funnels, catalog: catalog)
+        })
+        var lastMillis: [Int: Int64] = [:]
+        var events = 0
+        while let event = timeline.next() {
+            events += 1
+            defer { lastMillis[event.user] = event.millis }
+            guard let step = event.step else { continue }
+            funnels[step.funnel].steps[step.step].events += 1
+            if let previous = lastMillis[event.user] {
+                funnels[step.funnel].steps[step.step].delays.append(event.millis - previous)
+            }
+        }
+        for funnel in funnels.indices {
+            for step in funnels[funnel].steps.indices {
+                funnels[funnel].steps[step].delays.sort()
+            }
+        }
+        self.funnels = funnels
+        self.users = plan.population.users
+        self.events = events
+    }
+
+    private static func count(
+        user: Int, reached steps: [StepReference], into funnels: inout [FunnelSummary],
+        catalog: PlannerCatalog
+    ) {
+        // A user who reached no step still belongs to a funnel: their profile says which.
+        let funnel =
+            steps.first?.funnel
+            ?? UserProfile(index: user, plan: catalog.plan, funnelWeights: catalog.funnelWeights)
+            .funnelIndex
+        funnels[funnel].users += 1
+        var previousReached = true
+        for index in funnels[funnel].steps.indices {
+            let reached = steps.contains { $0.step == index }
+            if previousReached { funnels[funnel].steps[index].eligible += 1 }
+            if reached { funnels[funnel].steps[index].reached += 1 }
+            previousReached = reached
+        }
+    }
+}
+
+extension FunnelStats.StepStats {
+    /// Whether the realized rate lies within three standard errors of the declared one.
+    public var isWithinThreeStandardErrors: Bool {
+        guard let realized, let standardError else { return true }
+        return abs(realized - declared.fraction) <= 3 * standardError + 1e-12
+    }
+}
