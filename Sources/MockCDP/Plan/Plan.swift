@@ -62,7 +62,10 @@ public struct Product: Codable, Sendable, Equatable {
 
 public struct Population: Codable, Sendable, Equatable {
     public var users: Int
+    /// How the sorted arrival fractions are drawn.
     public var arrivals: ArrivalPattern
+    /// How arrivals crowd into parts of the duration; `nil` spreads them evenly.
+    public var arrivalShape: ArrivalShape?
     /// Share of users who are signed in when they arrive.
     public var identified: Rate
     public var traits: [Trait]
@@ -78,6 +81,34 @@ public enum ArrivalPattern: String, Codable, Sendable, Equatable, CaseIterable {
     case uniform
     /// A Poisson process conditioned on exactly the declared number of arrivals.
     case poisson
+}
+
+/// The relative intensity of arrivals over time: a product of a linear ramp, a weekday
+/// weight and a daily curve, each optional, read in the scenario's timezone.
+public struct ArrivalShape: Codable, Sendable, Equatable {
+    /// Levels at the start and at the end of the duration, linear in between.
+    public var ramp: Ramp?
+    /// The daily curve: the minute of the day (local) at which the busiest hour starts.
+    public var peakMinute: Int?
+    /// The level of the quietest moment of the daily curve, relative to its peak.
+    public var trough: Double
+    /// Relative weights of the weekdays, Monday first, local time.
+    public var weekdays: [Double]?
+
+    public struct Ramp: Codable, Sendable, Equatable {
+        public var from: Double
+        public var to: Double
+    }
+
+    public init(
+        ramp: Ramp? = nil, peakMinute: Int? = nil, trough: Double = 0.2,
+        weekdays: [Double]? = nil
+    ) {
+        self.ramp = ramp
+        self.peakMinute = peakMinute
+        self.trough = trough
+        self.weekdays = weekdays
+    }
 }
 
 /// The fake identity attributes a user's identify call carries.
