@@ -101,7 +101,7 @@ struct Journey {
             lastProduct = product
             if role == .product { viewed.append(product) }
             let item = catalog.products[product]
-            visit(path: catalog.productPaths[product], title: item.name)
+            visit(path: catalog.productPaths[product], title: siteTitle(item.name))
             if role == .addToCart {
                 if cartId == nil { cartId = makeId("cart") }
                 lastAddedQuantity = random.int(in: step.quantity)
@@ -109,7 +109,7 @@ struct Journey {
                 checkout = nil
             }
         case .cart:
-            visit(path: "/cart", title: "Cart")
+            visit(path: "/cart", title: siteTitle("Cart"))
         case .checkout, .order:
             if checkout == nil {
                 let coupon = chooseCoupon(&random)
@@ -121,7 +121,7 @@ struct Journey {
             }
             visit(
                 path: role == .order ? "/checkout/confirmation" : "/checkout",
-                title: role == .order ? "Order Confirmation" : "Checkout")
+                title: siteTitle(role == .order ? "Order Confirmation" : "Checkout"))
         }
     }
 
@@ -152,13 +152,16 @@ struct Journey {
         if landing {
             landing = false
             page = PageView(
-                path: path, title: "\(title) | \(plan.site.name)", site: plan.site,
+                path: path, title: title, site: plan.site,
                 referrer: profile.campaign.map(Self.referrer) ?? "", campaign: profile.campaign)
         } else {
-            page = PageView(
-                path: path, title: "\(title) | \(plan.site.name)", site: plan.site,
-                referrer: page.url)
+            page = PageView(path: path, title: title, site: plan.site, referrer: page.url)
         }
+    }
+
+    /// A page title in the site's style: `Trail Runner | Example Shop`.
+    private func siteTitle(_ name: String) -> String {
+        "\(name) | \(plan.site.name)"
     }
 
     private static func referrer(_ campaign: Campaign) -> String {
