@@ -65,8 +65,13 @@ enum StatsCommand: Command {
                 ("p50", .right), ("p90", .right), ("p99", .right),
             ])
             for (index, step) in funnel.steps.enumerated() {
+                var label = step.label + (step.optional ? " (optional)" : "")
+                if let branch = step.branch, let weight = step.armWeight {
+                    label = "branch \(branch.branch + 1) arm \(branch.arm + 1) "
+                        + "(\(percent(weight))): " + label
+                }
                 table.add([
-                    "\(index + 1)", step.label, percent(step.declared.fraction),
+                    "\(index + 1)", label, percent(step.declared.fraction),
                     step.realized.map(percent) ?? "-",
                     step.eligible == 0 ? "-" : step.isWithinThreeStandardErrors ? "yes" : "no",
                     "\(step.reached)", "\(step.eligible)", "\(step.events)",

@@ -45,10 +45,21 @@ struct Journey {
         }
         let funnelIndex = profile.funnelIndex
         let funnel = plan.funnels[funnelIndex]
+        var arms: [Int: Int] = [:]
         for (index, step) in funnel.steps.enumerated() {
+            if let position = step.branch {
+                let arm =
+                    arms[position.branch]
+                    ?? catalog.arm(user: profile.index, funnel: funnelIndex, branch: position.branch)
+                arms[position.branch] = arm
+                guard arm == position.arm else { continue }
+            }
             var random = RandomStream(
                 plan.seed, UInt64(profile.index), catalog.funnelKeys[funnelIndex], UInt64(index))
-            guard random.chance(step.rate) else { break }
+            guard random.chance(step.rate) else {
+                if step.optional { continue }
+                break
+            }
             let reference = StepReference(funnel: funnelIndex, step: index)
             reached.append(reference)
             for _ in 0..<random.int(in: step.repeats) {

@@ -6,9 +6,13 @@
 public struct FunnelStats: Sendable {
     public struct StepStats: Sendable {
         public var label: String
+        public var optional: Bool
+        /// The branch arm of the step, and the arm's weight.
+        public var branch: BranchPosition?
+        public var armWeight: Double?
         /// The rate the scenario declares, from the previous step (or from arrival).
         public var declared: Rate
-        /// Users who reached the step before, or who arrived into the funnel, for the first.
+        /// Users who came to the step: still in the funnel and on the step's branch arm.
         public var eligible: Int
         /// Users who reached this step.
         public var reached: Int
@@ -53,8 +57,9 @@ public struct FunnelStats: Sendable {
                 name: funnel.name, users: 0,
                 steps: funnel.steps.map {
                     StepStats(
-                        label: $0.call.label, declared: $0.rate, eligible: 0, reached: 0,
-                        events: 0, delays: [])
+                        label: $0.call.label, optional: $0.optional, branch: $0.branch,
+                        armWeight: $0.branch.map { funnel.branches[$0.branch][$0.arm] },
+                        declared: $0.rate, eligible: 0, reached: 0, events: 0, delays: [])
                 })
         }
         let catalog = PlannerCatalog(plan: plan)
@@ -92,12 +97,24 @@ public struct FunnelStats: Sendable {
             ?? UserProfile(index: user, plan: catalog.plan, funnelWeights: catalog.funnelWeights)
             .funnelIndex
         funnels[funnel].users += 1
-        var previousReached = true
-        for index in funnels[funnel].steps.indices {
-            let reached = steps.contains { $0.step == index }
-            if previousReached { funnels[funnel].steps[index].eligible += 1 }
-            if reached { funnels[funnel].steps[index].reached += 1 }
-            previousReached = reached
+        // Replays the walk of the journey: a user is at a step when still in the funnel and
+        // on the step's branch arm; not converting ends the walk unless the step is optional.
+        let plan = catalog.plan.funnels[funnel]
+        var arms: [Int: Int] = [:]
+        for (index, step) in plan.steps.enumerated() {
+            if let position = step.branch {
+                let arm =
+                    arms[position.branch]
+                    ?? catalog.arm(user: user, funnel: funnel, branch: position.branch)
+                arms[position.branch] = arm
+                guard arm == position.arm else { continue }
+            }
+            funnels[funnel].steps[index].eligible += 1
+            if steps.contains(where: { $0.step == index }) {
+                funnels[funnel].steps[index].reached += 1
+            } else if !step.optional {
+                break
+            }
         }
     }
 }
