@@ -58,7 +58,8 @@ enum StatsCommand: Command {
     static func funnelReport(_ stats: FunnelStats, scenario: String) -> String {
         var text = "\(scenario): \(stats.users) users, \(stats.events) events\n"
         for funnel in stats.funnels {
-            text += "\nfunnel \(funnel.name) (\(funnel.users) users)\n"
+            let unit = stats.hasReturningUsers ? "visits" : "users"
+            text += "\nfunnel \(funnel.name) (\(funnel.users) \(unit))\n"
             var table = TextTable([
                 ("#", .right), ("step", .left), ("declared", .right), ("realized", .right),
                 ("±3se", .left), ("users", .right), ("of", .right), ("events", .right),

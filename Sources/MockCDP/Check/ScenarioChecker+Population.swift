@@ -1,6 +1,6 @@
 extension ScenarioChecker {
     mutating func readPopulation(_ node: YAMLNode, defaultTimezone: String) -> Population? {
-        let keys = ["users", "arrivals", "identified", "traits", "context"]
+        let keys = ["users", "arrivals", "returning", "identified", "traits", "context"]
         guard let fields = fields(node, of: "population", keys: keys) else { return nil }
 
         let users = require(fields, "users", of: "population").flatMap {
@@ -42,10 +42,36 @@ extension ScenarioChecker {
                 campaigns = mix
             }
         }
+        let returning = fields["returning"].flatMap { readReturning($0) }
         guard let users else { return nil }
         return Population(
-            users: users, arrivals: arrivals, arrivalShape: shape, identified: identified ?? Rate(0), traits: traits,
-            locales: locales, devices: devices, timezones: timezones, campaigns: campaigns)
+            users: users, arrivals: arrivals, arrivalShape: shape, returning: returning,
+            identified: identified ?? Rate(0), traits: traits, locales: locales, devices: devices,
+            timezones: timezones, campaigns: campaigns)
+    }
+
+    /// `returning: {share: 30%, after: 1d..7d, visits: 1..3}`.
+    private mutating func readReturning(_ node: YAMLNode) -> Returning? {
+        guard
+            let fields = fields(
+                node, of: "returning users", keys: ["share", "after", "visits"])
+        else { return nil }
+        let share = require(fields, "share", of: "returning users").flatMap {
+            parse($0, "share of returning users", ValueGrammar.rate)
+        }
+        let after =
+            fields["after"].map { parse($0, "wait before a return", ValueGrammar.delay) }
+            ?? Delay(.uniform(86_400_000, 7 * 86_400_000))
+        let visits =
+            fields["visits"].map { parse($0, "visits", ValueGrammar.intRange) } ?? IntRange.one
+        if let visits, visits.lower < 1, let visitsNode = fields["visits"] {
+            error(
+                visitsNode, "a returning user makes at least 1 more visit",
+                hint: "lower the share to have fewer users return")
+            return nil
+        }
+        guard let share, let after, let visits else { return nil }
+        return Returning(share: share, after: after, visits: visits)
     }
 
     static let shapedPatterns = ["ramp", "daily", "weekly"]

@@ -66,6 +66,8 @@ public struct Population: Codable, Sendable, Equatable {
     public var arrivals: ArrivalPattern
     /// How arrivals crowd into parts of the duration; `nil` spreads them evenly.
     public var arrivalShape: ArrivalShape?
+    /// Users who come back for more visits, if any do.
+    public var returning: Returning?
     /// Share of users who are signed in when they arrive.
     public var identified: Rate
     public var traits: [Trait]
@@ -81,6 +83,17 @@ public enum ArrivalPattern: String, Codable, Sendable, Equatable, CaseIterable {
     case uniform
     /// A Poisson process conditioned on exactly the declared number of arrivals.
     case poisson
+}
+
+/// Users who come back: with the same anonymousId, in later visits, each a new walk
+/// through a funnel drawn by weight, landing directly (no campaign).
+public struct Returning: Codable, Sendable, Equatable {
+    /// Share of users who come back at all.
+    public var share: Rate
+    /// Wait from the end of one visit (its last event) to the start of the next.
+    public var after: Delay
+    /// How many more visits a returning user makes.
+    public var visits: IntRange
 }
 
 /// The relative intensity of arrivals over time: a product of a linear ramp, a weekday

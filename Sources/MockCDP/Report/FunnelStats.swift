@@ -41,13 +41,15 @@ public struct FunnelStats: Sendable {
 
     public struct FunnelSummary: Sendable {
         public var name: String
-        /// Users who were given this funnel.
+        /// Visits that followed this funnel: one per user, more for returning users.
         public var users: Int
         public var steps: [StepStats]
     }
 
     public var funnels: [FunnelSummary]
     public var users: Int
+    /// Whether users come back, so that a funnel counts visits rather than users.
+    public var hasReturningUsers: Bool
     public var events: Int
 
     /// Expands `plan` and gathers the figures of every funnel step.
@@ -63,9 +65,14 @@ public struct FunnelStats: Sendable {
                 })
         }
         let catalog = PlannerCatalog(plan: plan)
-        var timeline = Timeline(plan: plan, onJourney: { user, reached in
-            Self.count(user: user, reached: reached, into: &funnels, catalog: catalog)
-        })
+        // When returning users' later visits begin: the wait before a visit is not a step's.
+        var returns: [Int: [Int64]] = [:]
+        var timeline = Timeline(
+            plan: plan,
+            onVisit: { visit in
+                Self.count(visit, into: &funnels, catalog: catalog)
+                if visit.number > 0 { returns[visit.user, default: []].append(visit.startMillis) }
+            })
         var lastMillis: [Int: Int64] = [:]
         var events = 0
         while let event = timeline.next() {
@@ -73,9 +80,13 @@ public struct FunnelStats: Sendable {
             defer { lastMillis[event.user] = event.millis }
             guard let step = event.step else { continue }
             funnels[step.funnel].steps[step.step].events += 1
-            if let previous = lastMillis[event.user] {
-                funnels[step.funnel].steps[step.step].delays.append(event.millis - previous)
+            guard let previous = lastMillis[event.user] else { continue }
+            if let starts = returns[event.user],
+                starts.contains(where: { previous < $0 && $0 <= event.millis })
+            {
+                continue
             }
+            funnels[step.funnel].steps[step.step].delays.append(event.millis - previous)
         }
         for funnel in funnels.indices {
             for step in funnels[funnel].steps.indices {
@@ -84,18 +95,16 @@ public struct FunnelStats: Sendable {
         }
         self.funnels = funnels
         self.users = plan.population.users
+        hasReturningUsers = plan.population.returning != nil
         self.events = events
     }
 
     private static func count(
-        user: Int, reached steps: [StepReference], into funnels: inout [FunnelSummary],
-        catalog: PlannerCatalog
+        _ visit: JourneyVisit, into funnels: inout [FunnelSummary], catalog: PlannerCatalog
     ) {
-        // A user who reached no step still belongs to a funnel: their profile says which.
-        let funnel =
-            steps.first?.funnel
-            ?? UserProfile(index: user, plan: catalog.plan, funnelWeights: catalog.funnelWeights)
-            .funnelIndex
+        let funnel = visit.funnel
+        let user = visit.user
+        let steps = visit.reached
         funnels[funnel].users += 1
         // Replays the walk of the journey: a user is at a step when still in the funnel and
         // on the step's branch arm; not converting ends the walk unless the step is optional.
@@ -105,7 +114,8 @@ public struct FunnelStats: Sendable {
             if let position = step.branch {
                 let arm =
                     arms[position.branch]
-                    ?? catalog.arm(user: user, funnel: funnel, branch: position.branch)
+                    ?? catalog.arm(
+                        user: user, funnel: funnel, branch: position.branch, visit: visit.number)
                 arms[position.branch] = arm
                 guard arm == position.arm else { continue }
             }
