@@ -11,9 +11,10 @@ enum StatsCommand: Command {
                mockcdp stats EVENTS.ndjson
 
         For a scenario: expands its timeline and shows, for each funnel step, the
-        declared rate, the realized rate (users who reached the step over users who
-        reached the one before), whether the two agree within three standard
-        errors, users and events, and the delay before the step's events (time
+        declared rate, the expected rate when cohorts lift some users' rates, the
+        realized rate (users who reached the step over users who came to it),
+        whether it agrees with the expected one within three standard errors,
+        users and events, and the delay before the step's events (time
         since the user's previous event) at the 50th, 90th and 99th percentiles.
 
         For NDJSON (a file ending in .ndjson or .jsonl, or whose first character is
@@ -60,26 +61,32 @@ enum StatsCommand: Command {
         for funnel in stats.funnels {
             let unit = stats.hasReturningUsers ? "visits" : "users"
             text += "\nfunnel \(funnel.name) (\(funnel.users) \(unit))\n"
-            var table = TextTable([
-                ("#", .right), ("step", .left), ("declared", .right), ("realized", .right),
-                ("±3se", .left), ("users", .right), ("of", .right), ("events", .right),
-                ("p50", .right), ("p90", .right), ("p99", .right),
-            ])
+            let lifted = stats.hasCohorts
+            var table = TextTable(
+                [("#", .right), ("step", .left), ("declared", .right)]
+                    + (lifted ? [("expected", .right)] : [])
+                    + [
+                        ("realized", .right), ("±3se", .left), ("users", .right), ("of", .right),
+                        ("events", .right), ("p50", .right), ("p90", .right), ("p99", .right),
+                    ])
             for (index, step) in funnel.steps.enumerated() {
                 var label = step.label + (step.optional ? " (optional)" : "")
                 if let branch = step.branch, let weight = step.armWeight {
                     label = "branch \(branch.branch + 1) arm \(branch.arm + 1) "
                         + "(\(percent(weight))): " + label
                 }
-                table.add([
-                    "\(index + 1)", label, percent(step.declared.fraction),
-                    step.realized.map(percent) ?? "-",
-                    step.eligible == 0 ? "-" : step.isWithinThreeStandardErrors ? "yes" : "no",
-                    "\(step.reached)", "\(step.eligible)", "\(step.events)",
-                    step.delayPercentile(0.5).map(duration) ?? "-",
-                    step.delayPercentile(0.9).map(duration) ?? "-",
-                    step.delayPercentile(0.99).map(duration) ?? "-",
-                ])
+                table.add(
+                    ["\(index + 1)", label, percent(step.declared.fraction)]
+                        + (lifted ? [step.expected.map(percent) ?? "-"] : [])
+                        + [
+                            step.realized.map(percent) ?? "-",
+                            step.eligible == 0
+                                ? "-" : step.isWithinThreeStandardErrors ? "yes" : "no",
+                            "\(step.reached)", "\(step.eligible)", "\(step.events)",
+                            step.delayPercentile(0.5).map(duration) ?? "-",
+                            step.delayPercentile(0.9).map(duration) ?? "-",
+                            step.delayPercentile(0.99).map(duration) ?? "-",
+                        ])
             }
             text += table.render()
         }

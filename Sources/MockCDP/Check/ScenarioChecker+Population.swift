@@ -1,6 +1,8 @@
 extension ScenarioChecker {
     mutating func readPopulation(_ node: YAMLNode, defaultTimezone: String) -> Population? {
-        let keys = ["users", "arrivals", "returning", "identified", "traits", "context"]
+        let keys = [
+            "users", "arrivals", "returning", "identified", "traits", "context", "cohorts",
+        ]
         guard let fields = fields(node, of: "population", keys: keys) else { return nil }
 
         let users = require(fields, "users", of: "population").flatMap {
@@ -14,40 +16,76 @@ extension ScenarioChecker {
         let identified = fields["identified"].flatMap { parse($0, "identified", ValueGrammar.rate) }
         let traits = fields["traits"].flatMap { readTraits($0) } ?? [.name, .email]
 
-        var locales = [Weighted(value: "en-US", weight: 1)]
-        var devices = [Weighted(value: Device.desktop, weight: 1)]
-        var timezones = [Weighted(value: defaultTimezone, weight: 1)]
-        var campaigns: [Weighted<Campaign?>] = [Weighted(value: nil, weight: 1)]
-        if let contextNode = fields["context"],
-            let context = self.fields(
-                contextNode, of: "population context",
-                keys: ["locales", "devices", "timezones", "campaigns"])
-        {
-            if let node = context["locales"],
-                let mix = readMix(node, "locales", read: { $0.readLocale($1) })
-            {
-                locales = mix
-            }
-            if let node = context["devices"],
-                let mix = readMix(node, "devices", read: { $0.readDevice($1) })
-            {
-                devices = mix
-            }
-            if let node = context["timezones"],
-                let mix = readMix(node, "timezones", read: { $0.timeZone($1, "time zone") })
-            {
-                timezones = mix
-            }
-            if let node = context["campaigns"], let mix = readCampaigns(node) {
-                campaigns = mix
-            }
-        }
+        let context = fields["context"].map { readContext($0, of: "population context") }
+        let locales = context?.locales ?? [Weighted(value: "en-US", weight: 1)]
+        let devices = context?.devices ?? [Weighted(value: Device.desktop, weight: 1)]
+        let timezones = context?.timezones ?? [Weighted(value: defaultTimezone, weight: 1)]
+        let campaigns = context?.campaigns ?? [Weighted(value: nil, weight: 1)]
         let returning = fields["returning"].flatMap { readReturning($0) }
+        let cohorts = fields["cohorts"].flatMap { readCohorts($0) } ?? []
         guard let users else { return nil }
         return Population(
             users: users, arrivals: arrivals, arrivalShape: shape, returning: returning,
             identified: identified ?? Rate(0), traits: traits, locales: locales, devices: devices,
-            timezones: timezones, campaigns: campaigns)
+            timezones: timezones, campaigns: campaigns, cohorts: cohorts)
+    }
+
+    /// The mixes of a context mapping; those not written are `nil`.
+    private mutating func readContext(_ node: YAMLNode, of what: String) -> ContextMix {
+        var mix = ContextMix()
+        guard
+            let context = fields(
+                node, of: what, keys: ["locales", "devices", "timezones", "campaigns"])
+        else { return mix }
+        mix.locales = context["locales"].flatMap {
+            readMix($0, "locales", read: { $0.readLocale($1) })
+        }
+        mix.devices = context["devices"].flatMap {
+            readMix($0, "devices", read: { $0.readDevice($1) })
+        }
+        mix.timezones = context["timezones"].flatMap {
+            readMix($0, "timezones", read: { $0.timeZone($1, "time zone") })
+        }
+        mix.campaigns = context["campaigns"].flatMap { readCampaigns($0) }
+        return mix
+    }
+
+    /// `cohorts: {loyal: {share: 20%, lift: 150%, context: {devices: {mobile: 100%}}}}`.
+    private mutating func readCohorts(_ node: YAMLNode) -> [Cohort]? {
+        guard case .mapping(let pairs) = node.content, !pairs.isEmpty else {
+            error(
+                node, "cohorts must map each cohort's name to its share, lift and context",
+                hint: "for example cohorts: {loyal: {share: 20%, lift: 150%}}")
+            return nil
+        }
+        var cohorts: [Cohort] = []
+        var total = 0.0
+        for pair in pairs {
+            guard let name = string(pair.key, "cohort name"),
+                let fields = fields(
+                    pair.value, of: "cohort '\(name)'", keys: ["share", "lift", "context"])
+            else { continue }
+            let share = require(fields, "share", of: "cohort '\(name)'").flatMap {
+                parse($0, "cohort share", ValueGrammar.rate)
+            }
+            let lift = fields["lift"].map { level($0, "lift") } ?? 1
+            let context = fields["context"].map { readContext($0, of: "cohort context") }
+            guard let share, let lift else { continue }
+            total += share.fraction
+            cohorts.append(
+                Cohort(
+                    name: name, share: share, lift: lift, locales: context?.locales,
+                    devices: context?.devices, timezones: context?.timezones,
+                    campaigns: context?.campaigns))
+        }
+        if total > 1 + 1e-9 {
+            error(
+                node, "cohort shares add up to \(Rate(total)); they can add up to 100% at most",
+                hint: "each share is the part of the population in that cohort; "
+                    + "the rest belong to none")
+            return nil
+        }
+        return cohorts.count == pairs.count ? cohorts : nil
     }
 
     /// `returning: {share: 30%, after: 1d..7d, visits: 1..3}`.
@@ -359,4 +397,12 @@ extension ScenarioChecker {
         mix.append(Weighted(value: nil, weight: max(0, 1 - total)))
         return mix
     }
+}
+
+/// The context mixes written in one place; `nil` where a mix is not written.
+struct ContextMix {
+    var locales: [Weighted<String>]?
+    var devices: [Weighted<Device>]?
+    var timezones: [Weighted<String>]?
+    var campaigns: [Weighted<Campaign?>]?
 }

@@ -38,6 +38,15 @@ public struct Step: Codable, Sendable, Equatable {
     public var location: SourceLocation
 }
 
+extension Step {
+    /// The rate for a user with a cohort's `lift`: rates below 100% are multiplied by it,
+    /// up to 100%; a step every user takes stays so.
+    public func rate(lift: Double) -> Rate {
+        guard lift != 1, rate.fraction < 1 else { return rate }
+        return Rate(min(1, rate.fraction * lift))
+    }
+}
+
 public enum Call: Codable, Sendable, Equatable {
     case page(PageCall)
     case track(event: String, role: EcommerceRole)

@@ -76,6 +76,22 @@ public struct Population: Codable, Sendable, Equatable {
     public var timezones: [Weighted<String>]
     /// Campaigns of landing pages; `nil` stands for direct traffic.
     public var campaigns: [Weighted<Campaign?>]
+    /// Parts of the population with their own context and conversion; the rest are in none.
+    public var cohorts: [Cohort]
+}
+
+/// A part of the population with its own context mix and a lift on conversion rates.
+public struct Cohort: Codable, Sendable, Equatable {
+    public var name: String
+    /// Share of the population in the cohort.
+    public var share: Rate
+    /// Factor on every step rate below 100% (capped at 100%): 1.5 converts half again as often.
+    public var lift: Double
+    /// The cohort's own mixes; `nil` keeps the population's.
+    public var locales: [Weighted<String>]?
+    public var devices: [Weighted<Device>]?
+    public var timezones: [Weighted<String>]?
+    public var campaigns: [Weighted<Campaign?>]?
 }
 
 public enum ArrivalPattern: String, Codable, Sendable, Equatable, CaseIterable {

@@ -73,8 +73,8 @@ struct Journey {
         defer {
             visits.append(
                 JourneyVisit(
-                    user: profile.index, number: visit, funnel: funnelIndex, startMillis: start,
-                    reached: reachedNow))
+                    user: profile.index, number: visit, funnel: funnelIndex, cohort: profile.cohort,
+                    startMillis: start, reached: reachedNow))
         }
         for (index, step) in funnel.steps.enumerated() {
             if let position = step.branch {
@@ -95,7 +95,7 @@ struct Journey {
                 : RandomStream(
                     plan.seed, UInt64(profile.index), catalog.funnelKeys[funnelIndex],
                     UInt64(index), RandomStream.key("visit"), UInt64(visit))
-            guard random.chance(step.rate) else {
+            guard random.chance(profile.rate(of: step)) else {
                 if step.optional { continue }
                 break
             }

@@ -21,16 +21,26 @@ public struct FunnelStats: Sendable {
         /// Delays before the step's messages, in milliseconds, sorted.
         public var delays: [Int64]
 
+        /// The sum, over the users who came to the step, of their own rate (cohorts lift
+        /// rates), and of its binomial variance.
+        public var expectedSum = 0.0
+        public var varianceSum = 0.0
+
+        /// The rate expected of the users who came to the step: the declared rate, unless
+        /// cohorts lift it for some of them.
+        public var expected: Double? {
+            eligible > 0 ? expectedSum / Double(eligible) : nil
+        }
+
         /// `reached / eligible`, or `nil` when nobody was eligible.
         public var realized: Double? {
             eligible > 0 ? Double(reached) / Double(eligible) : nil
         }
 
-        /// The standard error of the realized rate, if the declared rate were the truth.
+        /// The standard error of the realized rate, if each user's expected rate were the truth.
         public var standardError: Double? {
             guard eligible > 0 else { return nil }
-            let p = declared.fraction
-            return (p * (1 - p) / Double(eligible)).squareRoot()
+            return varianceSum.squareRoot() / Double(eligible)
         }
 
         /// The delay that `fraction` of the delays do not exceed (nearest rank).
@@ -50,6 +60,8 @@ public struct FunnelStats: Sendable {
     public var users: Int
     /// Whether users come back, so that a funnel counts visits rather than users.
     public var hasReturningUsers: Bool
+    /// Whether cohorts lift some users' rates, so that the expected rate is worth showing.
+    public var hasCohorts: Bool
     public var events: Int
 
     /// Expands `plan` and gathers the figures of every funnel step.
@@ -96,6 +108,7 @@ public struct FunnelStats: Sendable {
         self.funnels = funnels
         self.users = plan.population.users
         hasReturningUsers = plan.population.returning != nil
+        hasCohorts = plan.population.cohorts.contains { $0.lift != 1 }
         self.events = events
     }
 
@@ -105,6 +118,7 @@ public struct FunnelStats: Sendable {
         let funnel = visit.funnel
         let user = visit.user
         let steps = visit.reached
+        let lift = visit.cohort.map { catalog.plan.population.cohorts[$0].lift } ?? 1
         funnels[funnel].users += 1
         // Replays the walk of the journey: a user is at a step when still in the funnel and
         // on the step's branch arm; not converting ends the walk unless the step is optional.
@@ -120,6 +134,9 @@ public struct FunnelStats: Sendable {
                 guard arm == position.arm else { continue }
             }
             funnels[funnel].steps[index].eligible += 1
+            let rate = step.rate(lift: lift).fraction
+            funnels[funnel].steps[index].expectedSum += rate
+            funnels[funnel].steps[index].varianceSum += rate * (1 - rate)
             if steps.contains(where: { $0.step == index }) {
                 funnels[funnel].steps[index].reached += 1
             } else if !step.optional {
@@ -130,9 +147,9 @@ public struct FunnelStats: Sendable {
 }
 
 extension FunnelStats.StepStats {
-    /// Whether the realized rate lies within three standard errors of the declared one.
+    /// Whether the realized rate lies within three standard errors of the expected one.
     public var isWithinThreeStandardErrors: Bool {
-        guard let realized, let standardError else { return true }
-        return abs(realized - declared.fraction) <= 3 * standardError + 1e-12
+        guard let realized, let expected, let standardError else { return true }
+        return abs(realized - expected) <= 3 * standardError + 1e-12
     }
 }
