@@ -72,7 +72,8 @@ enum StatsCommand: Command {
             for (index, step) in funnel.steps.enumerated() {
                 var label = step.label + (step.optional ? " (optional)" : "")
                 if let branch = step.branch, let weight = step.armWeight {
-                    label = "branch \(branch.branch + 1) arm \(branch.arm + 1) "
+                    label =
+                        "branch \(branch.branch + 1) arm \(branch.arm + 1) "
                         + "(\(percent(weight))): " + label
                 }
                 table.add(
@@ -136,8 +137,10 @@ enum StatsCommand: Command {
             text += "from \(first) to \(last)\n"
         }
         text += "\n"
-        var table = TextTable([("type", .left), ("event / name", .left), ("messages", .right),
-            ("share", .right)])
+        var table = TextTable([
+            ("type", .left), ("event / name", .left), ("messages", .right),
+            ("share", .right),
+        ])
         for name in stats.counts.keys.sorted() {
             let count = stats.counts[name] ?? 0
             table.add([

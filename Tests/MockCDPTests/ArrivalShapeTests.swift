@@ -50,8 +50,9 @@ struct ArrivalShapeTests {
             #expect(hours.firstIndex(of: hours.max()!) == 20, "busiest hour on March \(day)")
             #expect(hours[20] > hours[19] && hours[20] > hours[21])
             // The quietest hour is half a day from the peak.
-            #expect(hours.enumerated().filter { $0.element > 0 }.min { $0.element < $1.element }?
-                .offset == 8)
+            #expect(
+                hours.enumerated().filter { $0.element > 0 }.min { $0.element < $1.element }?
+                    .offset == 8)
         }
         #expect(counts[DateComponents(year: 2026, month: 3, day: 8)]![2] == 0, "2:00 is skipped")
     }
@@ -69,7 +70,8 @@ struct ArrivalShapeTests {
     @Test("a ramp from 10% to 100% puts 29.5% of arrivals in the first half")
     func ramp() throws {
         let plan = try plan(
-            scenario(duration: "10h", users: 10_000, arrivals: "{pattern: ramp, from: 10%, to: 100%}"))
+            scenario(
+                duration: "10h", users: 10_000, arrivals: "{pattern: ramp, from: 10%, to: 100%}"))
         let middle = plan.startMillis + plan.durationMillis / 2
         let firstHalf = arrivals(plan).filter { $0 < middle }.count
         // The integral of 0.1 + 0.9x over the first half, over the whole: 0.1625 / 0.55.
@@ -104,16 +106,21 @@ struct ArrivalShapeTests {
         #expect(uniform.population.arrivalShape == nil)
     }
 
-    @Test("shape settings are checked", arguments: [
-        ("daily", "the daily pattern needs settings"),
-        ("{pattern: daily}", "arrivals is missing 'peak'"),
-        ("{pattern: daily, peak: \"25:00\"}", "peak must be a time of day such as \"20:00\""),
-        ("{pattern: daily, peak: \"20:00\", from: 10%}", "'from' does not apply to daily arrivals"),
-        ("{pattern: weekly, weekdays: {satday: 2}}", "unknown weekday 'satday'"),
-        ("{pattern: ramp, from: 0, to: 0}", "a ramp from 0 to 0 has no arrivals"),
-        ("{pattern: dialy, peak: \"20:00\"}", "did you mean 'daily'?"),
-        ("{pattern: ramp, from: 10%, to: 100%, process: gaussian}", "unknown arrival process"),
-    ])
+    @Test(
+        "shape settings are checked",
+        arguments: [
+            ("daily", "the daily pattern needs settings"),
+            ("{pattern: daily}", "arrivals is missing 'peak'"),
+            ("{pattern: daily, peak: \"25:00\"}", "peak must be a time of day such as \"20:00\""),
+            (
+                "{pattern: daily, peak: \"20:00\", from: 10%}",
+                "'from' does not apply to daily arrivals"
+            ),
+            ("{pattern: weekly, weekdays: {satday: 2}}", "unknown weekday 'satday'"),
+            ("{pattern: ramp, from: 0, to: 0}", "a ramp from 0 to 0 has no arrivals"),
+            ("{pattern: dialy, peak: \"20:00\"}", "did you mean 'daily'?"),
+            ("{pattern: ramp, from: 10%, to: 100%, process: gaussian}", "unknown arrival process"),
+        ])
     func checked(arrivals: String, message: String) throws {
         let path = try writeScenario(scenario(arrivals: arrivals))
         let run = try runTool(["validate", path])

@@ -117,9 +117,10 @@ struct FunnelStructureTests {
 
     @Test("an order needs a cart filled on every path to it")
     func cartOnEveryPath() throws {
-        let yaml = Self.branched.replacingOccurrences(
-            of: "            - page: Category",
-            with: "            - page: Category\n            - track: Product Added")
+        let yaml =
+            Self.branched.replacingOccurrences(
+                of: "            - page: Category",
+                with: "            - page: Category\n            - track: Product Added")
             + "\n    - track: Order Completed\n"
         let run = try validate(yaml)
         #expect(run.status == 65)

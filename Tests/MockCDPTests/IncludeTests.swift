@@ -66,61 +66,61 @@ struct IncludeTests {
     /// The same scenario split across three files, with anchors, merge keys and typed params.
     static let split = [
         "shop.yaml": """
-            include: [common/store.yaml]
-            scenario: split-shop
-            version: 1
-            seed: 42
-            start: 2026-05-01T08:00:00-04:00
-            duration: 3h
-            timezone: America/New_York
-            params:
-              visitors: {type: number, default: 120}
-              cart_rate: {type: rate, default: 35%}
-              browse: {type: duration, default: 20s}
-            population:
-              users: ${visitors}
-              identified: 30%
-            funnels: !include funnels/main.yaml
-            """,
+        include: [common/store.yaml]
+        scenario: split-shop
+        version: 1
+        seed: 42
+        start: 2026-05-01T08:00:00-04:00
+        duration: 3h
+        timezone: America/New_York
+        params:
+          visitors: {type: number, default: 120}
+          cart_rate: {type: rate, default: 35%}
+          browse: {type: duration, default: 20s}
+        population:
+          users: ${visitors}
+          identified: 30%
+        funnels: !include funnels/main.yaml
+        """,
         "common/store.yaml": """
-            store:
-              currency: USD
-              tax: 8%
-              shipping: 5
-            x-kitchen: &kitchen {brand: Acme, category: Kitchen}
-            catalog:
-              products:
-                - {<<: *kitchen, id: mug, name: Mug, price: 12}
-                - {<<: *kitchen, id: cup, name: Cup, price: 9, weight: 2}
-                - {<<: *kitchen, id: lamp, name: Lamp, category: Home, price: 40}
-            population:
-              users: 1
-              traits: [name, email, phone]
-              context:
-                devices: {desktop: 60%, mobile: 40%}
-            """,
+        store:
+          currency: USD
+          tax: 8%
+          shipping: 5
+        x-kitchen: &kitchen {brand: Acme, category: Kitchen}
+        catalog:
+          products:
+            - {<<: *kitchen, id: mug, name: Mug, price: 12}
+            - {<<: *kitchen, id: cup, name: Cup, price: 9, weight: 2}
+            - {<<: *kitchen, id: lamp, name: Lamp, category: Home, price: 40}
+        population:
+          users: 1
+          traits: [name, email, phone]
+          context:
+            devices: {desktop: 60%, mobile: 40%}
+        """,
         "funnels/main.yaml": """
-            purchase:
-              weight: 3
-              steps:
-                - &home {page: Home}
-                - &view
-                  track: Product Viewed
-                  after: exponential(${browse})
-                  repeat: 1..3
-                - !include checkout.yaml
-            browse:
-              - *home
-              - {<<: *view, repeat: 1}
-            """,
+        purchase:
+          weight: 3
+          steps:
+            - &home {page: Home}
+            - &view
+              track: Product Viewed
+              after: exponential(${browse})
+              repeat: 1..3
+            - !include checkout.yaml
+        browse:
+          - *home
+          - {<<: *view, repeat: 1}
+        """,
         "funnels/checkout.yaml": """
-            - track: Product Added
-              rate: ${cart_rate}
-            - track: Checkout Started
-              rate: 50%
-            - track: Order Completed
-              rate: 80%
-            """,
+        - track: Product Added
+          rate: ${cart_rate}
+        - track: Checkout Started
+          rate: 50%
+        - track: Order Completed
+          rate: 80%
+        """,
     ]
 
     func load(_ path: String, options: CompileOptions = CompileOptions()) throws -> Plan {

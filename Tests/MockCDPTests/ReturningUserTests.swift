@@ -101,9 +101,11 @@ struct ReturningUserTests {
         let after = try byUser(plan(Self.scenario))
         for (user, messages) in before {
             let first = try #require(after[user]).prefix(messages.count)
-            #expect(first.map { $0["messageId"] as? String } == messages.map {
-                $0["messageId"] as? String
-            })
+            #expect(
+                first.map { $0["messageId"] as? String }
+                    == messages.map {
+                        $0["messageId"] as? String
+                    })
         }
     }
 

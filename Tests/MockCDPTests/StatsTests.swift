@@ -15,10 +15,10 @@ struct StatsTests {
             for step in funnel.steps where step.eligible > 0 {
                 let realized = try #require(step.realized)
                 let error = try #require(step.standardError)
+                let label = "\(name) \(funnel.name) \(step.label)"
                 #expect(
                     abs(realized - step.declared.fraction) <= 3 * error + 1e-12,
-                    "\(name) \(funnel.name) \(step.label): declared \(step.declared), realized \(realized)"
-                )
+                    "\(label): declared \(step.declared), realized \(realized)")
             }
         }
     }

@@ -135,7 +135,9 @@ struct TimelineContractTests {
             let context = try #require(message["context"] as? [String: Any])
             let page = try #require(context["page"] as? [String: Any])
             let session = try #require(context["sessionId"] as? Int)
-            let first = all.first { ($0["anonymousId"] as? String) == message["anonymousId"] as? String }
+            let first = all.first {
+                ($0["anonymousId"] as? String) == message["anonymousId"] as? String
+            }
             let firstSession = (first?["context"] as? [String: Any])?["sessionId"] as? Int
             let campaign = context["campaign"] as? [String: Any]
             if session == firstSession {
@@ -145,9 +147,10 @@ struct TimelineContractTests {
             }
             // Only the landing page's URL carries the UTM parameters.
             let search = page["search"] as? String ?? ""
-            #expect(search.contains("utm_campaign=winter") == (message["name"] as? String == "Home"
-                && session == firstSession))
+            #expect(
+                search.contains("utm_campaign=winter")
+                    == (message["name"] as? String == "Home"
+                        && session == firstSession))
         }
     }
 }
-

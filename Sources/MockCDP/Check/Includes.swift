@@ -85,7 +85,8 @@ struct IncludeResolver {
         switch node.content {
         case .scalar:
             guard node.tag == "!include" else { return node }
-            return include(node, from: file) ?? YAMLNode(.scalar("", style: .plain), at: node.location)
+            return include(node, from: file)
+                ?? YAMLNode(.scalar("", style: .plain), at: node.location)
         case .sequence(let items):
             var resolved: [YAMLNode] = []
             for item in items {
@@ -186,7 +187,8 @@ struct IncludeResolver {
         var pairs = basePairs
         for pair in overPairs {
             if let index = pairs.firstIndex(where: { $0.key.string == pair.key.string }) {
-                pairs[index] = YAMLPair(key: pair.key, value: merge(pairs[index].value, under: pair.value))
+                pairs[index] = YAMLPair(
+                    key: pair.key, value: merge(pairs[index].value, under: pair.value))
             } else {
                 pairs.append(pair)
             }

@@ -2,7 +2,8 @@ extension ScenarioChecker {
     static let callKeys = ["page", "track", "identify"]
     static let stepKeys =
         callKeys + [
-            "rate", "after", "repeat", "optional", "properties", "product", "quantity", "path", "title",
+            "rate", "after", "repeat", "optional", "properties", "product", "quantity", "path",
+            "title",
             "category",
         ]
 
