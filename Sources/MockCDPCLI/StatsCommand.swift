@@ -35,6 +35,11 @@ enum StatsCommand: Command {
                 hint: "mockcdp stats shop.yaml, or mockcdp stats shop.ndjson")
         }
         if isNDJSON(path) {
+            if parsed.value("seed") != nil || !parsed.all("set").isEmpty {
+                throw UsageError(
+                    message: "--seed and --set apply to scenarios, not to NDJSON files",
+                    hint: "mockcdp stats events.ndjson")
+            }
             terminal.print(try eventReport(path))
         } else {
             let plan = try ScenarioInput.load(
@@ -113,8 +118,10 @@ enum StatsCommand: Command {
 
     private static func eventReport(_ path: String) throws -> String {
         guard let handle = FileHandle(forReadingAtPath: path) else {
+            let reason =
+                FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file"
             throw DiagnosticError(
-                .error(at: nil, "cannot read '\(path)'"), isMissingInput: true)
+                .error(at: nil, "cannot read '\(path)': \(reason)"), isMissingInput: true)
         }
         var stats = EventStats()
         var lines = LineReader(handle: handle)

@@ -127,4 +127,18 @@ struct ArrivalShapeTests {
         #expect(run.status == 65)
         #expect(run.errors.contains(message), "\(run.errors)")
     }
+
+    @Test("a shape that is zero over the whole duration is an error")
+    func zeroShape() throws {
+        // Sunday 8 March 2026, all day in New York, with Sundays weighted zero.
+        let path = try writeScenario(
+            scenario(
+                start: "2026-03-08T00:00:00-05:00", duration: "20h",
+                arrivals: "{pattern: weekly, weekdays: {sun: 0}}"))
+        let run = try runTool(["validate", path])
+        #expect(run.status == 65)
+        #expect(
+            run.errors.contains(
+                ":8:13: error: no user can arrive: the shape is zero over the whole duration"))
+    }
 }

@@ -111,4 +111,15 @@ struct StatsTests {
         #expect(run.status == 65)
         #expect(run.errors.contains("\(path):2:1: error: not a JSON object"))
     }
+
+    @Test("--seed and --set are refused for NDJSON, and a missing file exits 66")
+    func ndjsonUsage() throws {
+        let folder = try temporaryFolder()
+        let path = folder.appendingPathComponent("events.ndjson").path
+        try "".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try runTool(["stats", path, "--seed", "3"]).status == 64)
+        let missing = try runTool(["stats", folder.appendingPathComponent("gone.ndjson").path])
+        #expect(missing.status == 66)
+        #expect(missing.errors.contains("gone.ndjson': no such file"))
+    }
 }

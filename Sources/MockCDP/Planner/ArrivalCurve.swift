@@ -36,6 +36,9 @@ struct ArrivalCurve: Sendable {
         self.cumulative = cumulative
     }
 
+    /// Whether any moment of the duration has an intensity above zero.
+    var hasArrivals: Bool { (cumulative.last ?? 0) > 0 }
+
     /// The relative intensity at `millis`: ramp × weekday weight × daily curve.
     static func intensity(
         _ shape: ArrivalShape, at millis: Int64, progress: Double, zone: TimeZone
