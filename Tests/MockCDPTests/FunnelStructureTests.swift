@@ -161,4 +161,13 @@ struct FunnelStructureTests {
         let stats = FunnelStats(plan: plan)
         #expect(stats.funnels.map(\.users) == [browse, signup])
     }
+
+    @Test("a misspelled branch gets a suggestion")
+    func misspelledBranch() throws {
+        let run = try validate(
+            Self.branched.replacingOccurrences(of: "- branch:", with: "- brnach:"))
+        #expect(run.status == 65)
+        #expect(run.errors.contains("unknown key 'brnach' in a step"))
+        #expect(run.errors.contains("did you mean 'branch'?"))
+    }
 }

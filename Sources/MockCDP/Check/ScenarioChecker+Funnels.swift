@@ -1,8 +1,10 @@
 extension ScenarioChecker {
     static let callKeys = ["page", "track", "identify"]
+    /// `branch` is here for "did you mean": an item holding it is read as a branch instead.
     static let stepKeys =
         callKeys + [
-            "rate", "after", "repeat", "optional", "properties", "product", "quantity", "path",
+            "rate", "after", "repeat", "optional", "branch", "properties", "product", "quantity",
+            "path",
             "title",
             "category",
         ]
