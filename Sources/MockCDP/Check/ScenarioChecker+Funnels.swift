@@ -126,7 +126,8 @@ extension ScenarioChecker {
             if let blocker = state.unreachableFrom {
                 warning(
                     item, "no user can reach this step: an earlier step has a rate of 0%",
-                    hint: "see line \(blocker.line)")
+                    hint: blocker.file == item.location.file
+                        ? "see line \(blocker.line)" : "see \(blocker)")
             } else if step.rate.fraction == 0 {
                 warning(
                     item, "no user converts to this step: its rate is 0%",

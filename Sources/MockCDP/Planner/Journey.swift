@@ -64,7 +64,7 @@ struct Journey {
         return events
     }
 
-    /// One visit: the walk through a funnel's steps from `cursor`; returns the last event's time.
+    /// One visit: the walk through a funnel's steps from `start`; returns the last event's time.
     private mutating func walk(funnel funnelIndex: Int, visit: Int, from start: Int64) -> Int64 {
         var cursor = start
         let funnel = plan.funnels[funnelIndex]
