@@ -23,6 +23,18 @@ public struct EventStats: Sendable {
 
     public init() {}
 
+    /// The fields counted, decoded without building the rest of the message.
+    private struct Message: Decodable {
+        var type: String
+        var event: String?
+        var name: String?
+        var anonymousId: String?
+        var userId: String?
+        var timestamp: String?
+    }
+
+    private let decoder = JSONDecoder()
+
     /// Why a line is not a Segment message.
     public struct BadLine: Error, Sendable {
         public var line: Int
@@ -34,20 +46,20 @@ public struct EventStats: Sendable {
         guard line.contains(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }) else {
             return
         }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(line)),
-            let message = object as? [String: Any]
-        else {
-            throw BadLine(line: number, message: "not a JSON object")
+        guard let message = try? decoder.decode(Message.self, from: Data(line)) else {
+            let isObject = (try? JSONSerialization.jsonObject(with: Data(line))) is [String: Any]
+            throw BadLine(
+                line: number,
+                message: isObject
+                    ? "not a Segment message: 'type' must be text, and so must 'event', 'name', "
+                        + "'anonymousId', 'userId' and 'timestamp' where present"
+                    : "not a JSON object")
         }
-        guard let type = message["type"] as? String else {
-            throw BadLine(line: number, message: "the message has no 'type'")
-        }
-        let name = (message["event"] as? String) ?? (message["name"] as? String) ?? ""
-        counts[Name(type: type, name: name), default: 0] += 1
-        let user = (message["anonymousId"] as? String) ?? (message["userId"] as? String) ?? ""
-        perUser[user, default: 0] += 1
+        let name = message.event ?? message.name ?? ""
+        counts[Name(type: message.type, name: name), default: 0] += 1
+        perUser[message.anonymousId ?? message.userId ?? "", default: 0] += 1
         messages += 1
-        if let timestamp = message["timestamp"] as? String {
+        if let timestamp = message.timestamp {
             // RFC 3339 instants in UTC compare as text; others are shown as found.
             if firstTimestamp.map({ timestamp < $0 }) ?? true { firstTimestamp = timestamp }
             if lastTimestamp.map({ timestamp > $0 }) ?? true { lastTimestamp = timestamp }
