@@ -16,6 +16,7 @@ enum StatsCommand: Command {
         whether it agrees with the expected one within three standard errors,
         users and events, and the delay before the step's events (time
         since the user's previous event) at the 50th, 90th and 99th percentiles.
+        Under it, each branch arm's weight against the share of users who took it.
 
         For NDJSON (a file ending in .ndjson or .jsonl, or whose first character is
         '{'), from mockcdp or anywhere else: messages per type and event name, and
@@ -95,8 +96,32 @@ enum StatsCommand: Command {
                         ])
             }
             text += table.render()
+            if !funnel.branches.isEmpty { text += "\n" + branchTable(funnel.branches) }
         }
         return text
+    }
+
+    /// Each branch arm's weight against the share of the branch's users who took it.
+    static func branchTable(_ branches: [[(weight: Double, users: Int)]]) -> String {
+        var table = TextTable([
+            ("branch", .right), ("arm", .right), ("weight", .right), ("realized", .right),
+            ("±3se", .left), ("users", .right), ("of", .right),
+        ])
+        for (number, arms) in branches.enumerated() {
+            let total = arms.map(\.users).reduce(0, +)
+            for (index, arm) in arms.enumerated() {
+                let realized = total > 0 ? Double(arm.users) / Double(total) : nil
+                let error = (arm.weight * (1 - arm.weight) / Double(max(1, total))).squareRoot()
+                table.add([
+                    "\(number + 1)", "\(index + 1)", percent(arm.weight),
+                    realized.map(percent) ?? "-",
+                    realized.map { abs($0 - arm.weight) <= 3 * error + 1e-12 ? "yes" : "no" }
+                        ?? "-",
+                    "\(arm.users)", "\(total)",
+                ])
+            }
+        }
+        return table.render()
     }
 
     static func percent(_ fraction: Double) -> String {

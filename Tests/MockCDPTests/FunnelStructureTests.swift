@@ -80,6 +80,11 @@ struct FunnelStructureTests {
         #expect(steps.allSatisfy { $0.isWithinThreeStandardErrors })
         #expect(steps[3].eligible == steps[2].reached)
         #expect(steps[5].eligible == steps[3].reached + steps[4].reached)
+        let arms = try #require(stats.funnels.first?.branches.first)
+        #expect(arms.map(\.weight) == [0.6, 0.4])
+        #expect(arms.map(\.users) == [steps[2].eligible, steps[4].eligible])
+        let run = try runTool(["stats", try writeScenario(Self.branched)])
+        #expect(run.output.contains("branch  arm  weight  realized  ±3se  users    of\n"))
     }
 
     @Test("changing a step inside one arm leaves the other arm's users unchanged")

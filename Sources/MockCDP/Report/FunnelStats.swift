@@ -53,6 +53,8 @@ public struct FunnelStats: Sendable {
         public var name: String
         /// Visits that followed this funnel: one per user, more for returning users.
         public var users: Int
+        /// For each branch, each arm's weight and the users who came to the branch and took it.
+        public var branches: [[(weight: Double, users: Int)]]
         public var steps: [StepStats]
     }
 
@@ -69,6 +71,7 @@ public struct FunnelStats: Sendable {
         var funnels = plan.funnels.map { funnel in
             FunnelSummary(
                 name: funnel.name, users: 0,
+                branches: funnel.branches.map { $0.map { (weight: $0, users: 0) } },
                 steps: funnel.steps.map {
                     StepStats(
                         label: $0.call.label, optional: $0.optional, branch: $0.branch,
@@ -126,11 +129,15 @@ public struct FunnelStats: Sendable {
         var arms: [Int: Int] = [:]
         for (index, step) in plan.steps.enumerated() {
             if let position = step.branch {
-                let arm =
-                    arms[position.branch]
-                    ?? catalog.arm(
+                let arm: Int
+                if let chosen = arms[position.branch] {
+                    arm = chosen
+                } else {
+                    arm = catalog.arm(
                         user: user, funnel: funnel, branch: position.branch, visit: visit.number)
-                arms[position.branch] = arm
+                    arms[position.branch] = arm
+                    funnels[funnel].branches[position.branch][arm].users += 1
+                }
                 guard arm == position.arm else { continue }
             }
             funnels[funnel].steps[index].eligible += 1
