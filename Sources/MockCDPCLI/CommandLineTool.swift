@@ -57,7 +57,8 @@ public enum CommandLineTool {
     static var commands: [CommandEntry] {
         [
             CommandEntry(ValidateCommand.self), CommandEntry(PlanCommand.self),
-            CommandEntry(GenerateCommand.self), CommandEntry(MergeCommand.self),
+            CommandEntry(GenerateCommand.self), CommandEntry(StatsCommand.self),
+            CommandEntry(MergeCommand.self),
         ]
     }
 
