@@ -13,6 +13,9 @@ struct Journey {
     private var writer = JSONWriter(capacity: 4096)
     /// The members of `context` that stay the same for the user, encoded once.
     private var userContext: [UInt8]?
+    /// `anonymousId`, and `anonymousId` with `userId`, encoded once.
+    private var anonymousMembers: [UInt8]?
+    private var identifiedMembers: [UInt8]?
     private var campaignContext: [UInt8]?
     private var sequence: UInt64 = 0
     private var lastMillis: Int64?
@@ -265,7 +268,7 @@ struct Journey {
         lastMillis = time
 
         var random = RandomStream(
-            plan.seed, UInt64(profile.index), RandomStream.key("message"), sequence)
+            plan.seed, UInt64(profile.index), Self.messageKey, sequence)
         sequence += 1
         let messageId = Identifiers.uuidBits(&random)
 
@@ -284,11 +287,12 @@ struct Journey {
         writer.plainString { Identifiers.appendUUID(messageId, to: &$0) }
         writer.key("timestamp")
         writer.timestamp(millis: time)
-        writer.key("anonymousId")
-        writer.string(profile.anonymousId)
-        if let userId {
-            writer.key("userId")
-            writer.string(userId)
+        if userId == nil {
+            if anonymousMembers == nil { anonymousMembers = encodeIds(userId: nil) }
+            writer.fragment(anonymousMembers ?? [])
+        } else {
+            if identifiedMembers == nil { identifiedMembers = encodeIds(userId: userId) }
+            writer.fragment(identifiedMembers ?? [])
         }
         body(&self, &writer)
         writeContext(&writer)
@@ -475,6 +479,19 @@ struct Journey {
         writer.key("sessionId")
         writer.int(sessionId)
         writer.endObject()
+    }
+
+    private static let messageKey = RandomStream.key("message")
+
+    private func encodeIds(userId: String?) -> [UInt8] {
+        var writer = JSONWriter(capacity: 128)
+        writer.key("anonymousId")
+        writer.string(profile.anonymousId)
+        if let userId {
+            writer.key("userId")
+            writer.string(userId)
+        }
+        return writer.bytes
     }
 
     /// `library`, `ip`, `locale`, `timezone` and `userAgent`: the same in every message.
