@@ -7,7 +7,6 @@
 struct FakeIdentity: Sendable {
     var firstName: String
     var lastName: String
-    var email: String
     var phone: String
     var address: Address
 
@@ -19,15 +18,22 @@ struct FakeIdentity: Sendable {
         var country: String
     }
 
+    private var emailNumber: UInt64
+    private var emailDomain: String
+
+    /// Made when asked for rather than for every user, since most users never identify.
+    var email: String {
+        "\(NameBook.slug(firstName)).\(NameBook.slug(lastName))\(emailNumber)@\(emailDomain)"
+    }
+
+    private static let domains = ["example.com", "example.org", "example.net"]
+
     init(locale: String, random: inout RandomStream) {
         let names = NameBook.book(for: locale)
         firstName = names.first[Int(random.below(UInt64(names.first.count)))]
         lastName = names.last[Int(random.below(UInt64(names.last.count)))]
-        let domains = ["example.com", "example.org", "example.net"]
-        let number = random.below(1000)
-        email =
-            "\(NameBook.slug(firstName)).\(NameBook.slug(lastName))\(number)@"
-            + domains[Int(random.below(UInt64(domains.count)))]
+        emailNumber = random.below(1000)
+        emailDomain = Self.domains[Int(random.below(UInt64(Self.domains.count)))]
         phone = names.phone(&random)
         let city = names.cities[Int(random.below(UInt64(names.cities.count)))]
         let streetName = names.streets[Int(random.below(UInt64(names.streets.count)))]
