@@ -60,6 +60,8 @@ public struct SegmentSender: Sendable {
             firstLine: start.checkpoint.resumeLine)
         let outcome = await run.sendAll(lines)
         ticker.cancel()
+        // The ticker may be writing the checkpoint; it must be done before the final write.
+        await ticker.value
         return await finish(outcome, runID: runID, ledger: ledger)
     }
 
