@@ -23,6 +23,7 @@ import base64
 import json
 import random
 import re
+import signal
 import socket
 import struct
 import sys
@@ -408,6 +409,9 @@ def main(argv=None):
     if not (options.host.startswith("127.") or options.host in ("::1", "localhost")):
         parser.error("the stub binds to loopback addresses only")
 
+    # A parent that ignores SIGTERM (some test runners do) would pass that on to the stub,
+    # and the stub would outlive the test that started it.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     server = Server((options.host, options.port), Handler)
     server.ledger = Ledger(options)
     print(server.server_address[1], flush=True)
