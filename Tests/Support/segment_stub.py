@@ -182,6 +182,14 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, format, *args):
         pass
 
+    def handle(self):
+        # A client that gives up on a request (a stopped run, a timeout) closes its end; that
+        # is normal here and not worth a traceback.
+        try:
+            super().handle()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
     @property
     def ledger(self):
         return self.server.ledger

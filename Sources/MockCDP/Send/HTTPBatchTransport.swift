@@ -6,6 +6,7 @@ import Foundation
 
 /// Posts batches to `{data plane}/v1/batch` over one `URLSession`, reusing its connections.
 public final class HTTPBatchTransport: BatchTransport {
+    private let delegate = StreamingBodyDelegate()
     private let session: URLSession
     private let url: URL
     private let authorization: String
@@ -29,7 +30,7 @@ public final class HTTPBatchTransport: BatchTransport {
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
         configuration.httpCookieStorage = nil
         configuration.urlCache = nil
-        session = URLSession(configuration: configuration)
+        session = URLSession(configuration: configuration, delegate: delegate, delegateQueue: nil)
         url = dataPlane.batchURL
         authorization = writeKey.authorizationHeader
         self.writeKey = writeKey
@@ -50,7 +51,7 @@ public final class HTTPBatchTransport: BatchTransport {
             request.setValue(String(retryCount), forHTTPHeaderField: "X-Retry-Count")
         }
         do {
-            let (data, response) = try await session.upload(for: request, from: Data(body))
+            let (data, response) = try await delegate.perform(request, body: Data(body), in: session)
             guard let http = response as? HTTPURLResponse else {
                 return .failure(TransportFailure(kind: .other, detail: "not an HTTP response"))
             }
@@ -92,5 +93,64 @@ public final class HTTPBatchTransport: BatchTransport {
             kind = .other
         }
         return TransportFailure(kind: kind, detail: urlError.localizedDescription)
+    }
+}
+
+/// Runs upload tasks whose body is a stream the session can ask for again.
+///
+/// libcurl, under URLSession on Linux, re-sends a request by itself when a kept-alive
+/// connection turns out to be closed; it then needs the body from the start. A body given as
+/// `Data` cannot be rewound there and the request stalls until it times out, so bodies are
+/// handed out as fresh streams through `needNewBodyStream`, as often as asked.
+final class StreamingBodyDelegate: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+    private struct Pending {
+        var body: Data
+        var received = Data()
+        var continuation: CheckedContinuation<(Data, URLResponse?), any Error>
+    }
+
+    private let lock = NSLock()
+    private var pending: [Int: Pending] = [:]
+
+    func perform(_ request: URLRequest, body: Data, in session: URLSession) async throws
+        -> (Data, URLResponse?)
+    {
+        var streamed = request
+        streamed.setValue(String(body.count), forHTTPHeaderField: "Content-Length")
+        let task = session.uploadTask(withStreamedRequest: streamed)
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                lock.withLock {
+                    pending[task.taskIdentifier] = Pending(body: body, continuation: continuation)
+                }
+                task.resume()
+            }
+        } onCancel: {
+            task.cancel()
+        }
+    }
+
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask,
+        needNewBodyStream completionHandler: @escaping (InputStream?) -> Void
+    ) {
+        let body = lock.withLock { pending[task.taskIdentifier]?.body }
+        completionHandler(body.map { InputStream(data: $0) })
+    }
+
+    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+        lock.withLock { pending[dataTask.taskIdentifier]?.received.append(data) }
+    }
+
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?
+    ) {
+        guard let finished = lock.withLock({ pending.removeValue(forKey: task.taskIdentifier) })
+        else { return }
+        if let error {
+            finished.continuation.resume(throwing: error)
+        } else {
+            finished.continuation.resume(returning: (finished.received, task.response))
+        }
     }
 }
