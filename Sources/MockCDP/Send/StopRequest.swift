@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 
 /// A request to stop a run early, from SIGINT/SIGTERM or from code.
@@ -10,7 +9,6 @@ public final class StopRequest: @unchecked Sendable {
     private let lock = NSLock()
     private var requested = false
     private var signalNumber: Int32?
-    private var sources: [any DispatchSourceSignal] = []
     private let parent: StopRequest?
 
     public init() {
@@ -40,19 +38,28 @@ public final class StopRequest: @unchecked Sendable {
 
     /// Routes SIGINT and SIGTERM to this request for the rest of the process's life.
     ///
-    /// `onFirstSignal` runs once, on a background queue, to tell the user what is happening.
+    /// The handler only records the signal; a watcher thread turns it into a stop within
+    /// 50 ms and runs `onFirstSignal` there, to tell the user what is happening. A second
+    /// signal ends the process at once from the handler. (Dispatch signal sources were tried
+    /// first and sometimes missed a signal on Linux while the process was busy.)
     public func installSignalHandlers(onFirstSignal: @escaping @Sendable (Int32) -> Void) {
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
         for number in [SIGINT, SIGTERM] {
-            Foundation.signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [weak self] in
-                guard let self else { return }
-                if self.isRequested { exit(130) }
+            sigaddset(&unblock, number)
+            Foundation.signal(number, recordStopSignal)
+        }
+        // A parent may have started us with these signals blocked; they must get through.
+        sigprocmask(SIG_UNBLOCK, &unblock, nil)
+        Thread.detachNewThread { [weak self] in
+            while true {
+                usleep(50_000)
+                let number = receivedStopSignal
+                guard number != 0, let self else { continue }
                 self.request(signal: number)
                 onFirstSignal(number)
+                return
             }
-            source.resume()
-            lock.withLock { sources.append(source) }
         }
     }
 
@@ -69,4 +76,13 @@ public final class StopRequest: @unchecked Sendable {
             try? await Task.sleep(for: slice)
         }
     }
+}
+
+/// The last SIGINT or SIGTERM received, 0 before any; written only by the signal handler.
+nonisolated(unsafe) private var receivedStopSignal: Int32 = 0
+
+/// Only async-signal-safe work here: store the number, or leave at once on a second signal.
+private func recordStopSignal(_ number: Int32) {
+    if receivedStopSignal != 0 { _exit(130) }
+    receivedStopSignal = number
 }
