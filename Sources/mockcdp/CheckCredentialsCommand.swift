@@ -41,7 +41,8 @@ enum CheckCredentialsCommand {
             if let region = reader.options["region"] {
                 dataPlane = try DataPlane.region(region)
             } else {
-                dataPlane = try DataPlane(reader.options["data-plane-url"] ?? DataPlane.unitedStates)
+                dataPlane = try DataPlane(
+                    reader.options["data-plane-url"] ?? DataPlane.unitedStates)
             }
         } catch let error as UsageError {
             printError("mockcdp check-credentials: error: \(error.message)")

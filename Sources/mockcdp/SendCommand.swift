@@ -91,7 +91,8 @@ enum SendCommand {
             printError("mockcdp send: error: cannot read \(inputPath)")
             return 66
         }
-        let checkpointPath = options["checkpoint"] ?? CheckpointStore.defaultPath(forInput: inputPath)
+        let checkpointPath =
+            options["checkpoint"] ?? CheckpointStore.defaultPath(forInput: inputPath)
 
         // Counting only what is left keeps the ETA honest on a resumed run.
         var firstLine = 1
@@ -158,7 +159,8 @@ enum SendCommand {
             printError("mockcdp send: error: \(error)")
             return error.exitStatus
         }
-        explain(summary, inputPath: inputPath, checkpointFlag: options["checkpoint"], dryRun: dryRun)
+        explain(
+            summary, inputPath: inputPath, checkpointFlag: options["checkpoint"], dryRun: dryRun)
         return summary.outcome.exitStatus
     }
 

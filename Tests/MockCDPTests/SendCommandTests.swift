@@ -34,7 +34,8 @@ struct SendCommandTests {
         let stub = try SegmentStub(writeKey: Self.key, ["--slow-ms", "40", "--record"])
         defer { stub.stop() }
         let arguments = [
-            "send", path, "--data-plane-url", "http://127.0.0.1:\(stub.port)", "--batch-size", "100",
+            "send", path, "--data-plane-url", "http://127.0.0.1:\(stub.port)", "--batch-size",
+            "100",
         ]
         let environment = ["SEGMENT_WRITE_KEY": Self.key]
 
@@ -69,8 +70,8 @@ struct SendCommandTests {
         let ids = Set(try await stub.messages().compactMap { $0["messageId"] as? String })
         let expected = Set((0..<count).map { "evt-\($0)-\(firstRunID)" })
         #expect(ids == expected)
-        #expect(stats.unique_message_ids == count)
-        #expect(stats.conflicting_duplicates == 0)
+        #expect(stats.uniqueMessageIds == count)
+        #expect(stats.conflictingDuplicates == 0)
         print("kill -9 and resume: \(stats.duplicates) messages sent twice, same ids")
     }
 
@@ -83,7 +84,8 @@ struct SendCommandTests {
         defer { stub.stop() }
         let checkpointPath = directory.appendingPathComponent("state.json").path
         let arguments = [
-            "send", path, "--data-plane-url", "http://127.0.0.1:\(stub.port)", "--batch-size", "100",
+            "send", path, "--data-plane-url", "http://127.0.0.1:\(stub.port)", "--batch-size",
+            "100",
             "--checkpoint", checkpointPath,
         ]
         let environment = ["SEGMENT_WRITE_KEY": Self.key]
@@ -103,7 +105,7 @@ struct SendCommandTests {
         let resumed = try runTool(
             arguments + ["--resume"], environment: environment, directory: directory)
         #expect(resumed.status == 0)
-        #expect(try await stub.stats().unique_message_ids == count)
+        #expect(try await stub.stats().uniqueMessageIds == count)
     }
 
     @Test("the write key never shows in output, saved batches or dry runs")
@@ -121,14 +123,19 @@ struct SendCommandTests {
         let url = "http://127.0.0.1:\(stub.port)"
 
         let fromFile = try runTool(
-            ["send", path, "--data-plane-url", url, "--batch-size", "10",
-             "--write-key-file", keyFile],
+            [
+                "send", path, "--data-plane-url", url, "--batch-size", "10",
+                "--write-key-file", keyFile,
+            ],
             directory: directory)
         #expect(fromFile.status == 65)
         #expect(fromFile.stdout.isEmpty)
         #expect(fromFile.stderr.contains("saved to "))
         let dryRun = try runTool(
-            ["send", path, "--dry-run", "--checkpoint", directory.appendingPathComponent("dry").path],
+            [
+                "send", path, "--dry-run", "--checkpoint",
+                directory.appendingPathComponent("dry").path,
+            ],
             environment: ["SEGMENT_WRITE_KEY": Self.key], directory: directory)
         #expect(dryRun.status == 0)
         let check = try runTool(
@@ -144,11 +151,14 @@ struct SendCommandTests {
         #expect(onCommandLine.status == 64)
         #expect(onCommandLine.stderr.contains("process lists"))
 
-        var texts = [fromFile, dryRun, check, wrong, onCommandLine].flatMap { [$0.stdout, $0.stderr] }
+        var texts = [fromFile, dryRun, check, wrong, onCommandLine].flatMap {
+            [$0.stdout, $0.stderr]
+        }
         for file in try FileManager.default.contentsOfDirectory(atPath: directory.path)
         where file != "key" {
             texts.append(
-                (try? String(contentsOfFile: directory.appendingPathComponent(file).path,
+                (try? String(
+                    contentsOfFile: directory.appendingPathComponent(file).path,
                     encoding: .utf8)) ?? "")
         }
         for text in texts {

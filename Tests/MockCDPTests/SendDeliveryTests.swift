@@ -21,19 +21,19 @@ struct SendDeliveryTests {
 
         #expect(summary.outcome == .complete)
         #expect(summary.progress.sentMessages == count)
-        #expect(stats.unique_message_ids == count)
+        #expect(stats.uniqueMessageIds == count)
         #expect(stats.messages == count)
         #expect(stats.duplicates == 0)
-        #expect(stats.injected_500 > 0)
-        #expect(stats.injected_429 > 0)
+        #expect(stats.injected500 > 0)
+        #expect(stats.injected429 > 0)
         #expect(summary.progress.requests == stats.requests)
-        #expect(summary.progress.retries == stats.retried_requests)
-        #expect(summary.progress.retries == stats.injected_500 + stats.injected_429)
-        #expect(summary.progress.sentBatches == stats.accepted_requests)
-        #expect(stats.max_body_bytes <= 475_000)
+        #expect(summary.progress.retries == stats.retriedRequests)
+        #expect(summary.progress.retries == stats.injected500 + stats.injected429)
+        #expect(summary.progress.sentBatches == stats.acceptedRequests)
+        #expect(stats.maxBodyBytes <= 475_000)
         print(
             "100k through faults: \(elapsed), \(stats.requests) requests, "
-                + "\(stats.injected_500) x 500, \(stats.injected_429) x 429")
+                + "\(stats.injected500) x 500, \(stats.injected429) x 429")
     }
 }
 
@@ -95,11 +95,11 @@ struct SendRequestShapeTests {
         let summary = try await sendFile(path, to: stub, configuration: configuration)
         let stats = try await stub.stats()
         #expect(summary.outcome == .complete)
-        #expect(stats.unique_message_ids == 200)
+        #expect(stats.uniqueMessageIds == 200)
         #expect(stats.duplicates > 0)
-        #expect(stats.conflicting_duplicates == 0)
+        #expect(stats.conflictingDuplicates == 0)
         let counts = try await stub.requests().compactMap { $0.headers["X-Retry-Count"] }
-        #expect(counts.count == stats.retried_requests)
+        #expect(counts.count == stats.retriedRequests)
         #expect(counts.allSatisfy { (Int($0) ?? 0) >= 1 })
     }
 
@@ -116,8 +116,8 @@ struct SendRequestShapeTests {
         let stats = try await stub.stats()
         #expect(summary.outcome == .complete)
         #expect(stats.dropped > 0)
-        #expect(stats.unique_message_ids == 5_000)
-        #expect(stats.conflicting_duplicates == 0)
+        #expect(stats.uniqueMessageIds == 5_000)
+        #expect(stats.conflictingDuplicates == 0)
     }
 }
 
@@ -152,11 +152,11 @@ struct SendSizeLimitTests {
         #expect(reporter.skipped.map(\.line) == [6, 21])
         #expect(reporter.skipped.map(\.messageID).allSatisfy { $0.hasPrefix("evt-90") })
         #expect(reporter.skipped.allSatisfy { $0.bytes > 32_768 })
-        #expect(stats.rejected_requests == 0)
-        #expect(stats.max_body_bytes <= 475_000)
-        #expect(stats.max_message_bytes <= 32_768)
-        #expect(stats.max_message_bytes > 30_000)
-        #expect(stats.accepted_requests >= 3)
+        #expect(stats.rejectedRequests == 0)
+        #expect(stats.maxBodyBytes <= 475_000)
+        #expect(stats.maxMessageBytes <= 32_768)
+        #expect(stats.maxMessageBytes > 30_000)
+        #expect(stats.acceptedRequests >= 3)
         let ids = try await stub.messages().compactMap { $0["messageId"] as? String }
         #expect(!ids.contains { $0.hasPrefix("evt-900-") || $0.hasPrefix("evt-901-") })
         #expect(ids.count == 40)
@@ -187,7 +187,7 @@ struct SendFailureTests {
         #expect(summary.progress.sentMessages == 20)
         #expect(summary.progress.failedMessages == 10)
         #expect(stats.requests == 3)
-        #expect(stats.retried_requests == 0)
+        #expect(stats.retriedRequests == 0)
         let saved = try #require(reporter.savedPaths.first)
         #expect(reporter.savedPaths.count == 1)
         let text = try String(contentsOfFile: saved, encoding: .utf8)

@@ -23,7 +23,8 @@ struct SendMessageTests {
 
     @Test("whitespace is dropped, everything else is kept byte for byte")
     func compacts() throws {
-        let line = #"{ "type" : "track", "event":"Añadido \"x\"", "userId": "u1","n":1.50e3 ,"#
+        let line =
+            #"{ "type" : "track", "event":"Añadido \"x\"", "userId": "u1","n":1.50e3 ,"#
             + #" "a": [ 1, {"b": null} ], "s":"a b\u00e9" }"#
         let checked = try check(line)
         #expect(
@@ -59,19 +60,23 @@ struct SendMessageTests {
 
     @Test("Segment's required fields are checked")
     func rules() {
-        #expect(problem(#"{"type":"track","event":"E"}"#)?.message
-            == "a message needs a userId or an anonymousId")
+        #expect(
+            problem(#"{"type":"track","event":"E"}"#)?.message
+                == "a message needs a userId or an anonymousId")
         #expect(problem(#"{"type":"track","userId":""}"#) != nil)
-        #expect(problem(#"{"type":"track","userId":"u"}"#)?.message
-            == #"a track message needs "event""#)
+        #expect(
+            problem(#"{"type":"track","userId":"u"}"#)?.message
+                == #"a track message needs "event""#)
         #expect(problem(#"{"type":"group","userId":"u"}"#) != nil)
         #expect(problem(#"{"type":"alias","userId":"u"}"#) != nil)
-        #expect(problem(#"{"type":"purchase","userId":"u"}"#)?.message.hasPrefix("unknown type")
-            == true)
+        #expect(
+            problem(#"{"type":"purchase","userId":"u"}"#)?.message.hasPrefix("unknown type")
+                == true)
         #expect(problem(#"{"type":"page","userId":"u","timestamp":"yesterday"}"#) != nil)
         #expect(problem(#"{"type":"page","userId":"u","messageId":7}"#) != nil)
-        #expect(problem(#"{"type":"page","userId":"u","userId":"v"}"#)?.message
-            == #"duplicate key "userId""#)
+        #expect(
+            problem(#"{"type":"page","userId":"u","userId":"v"}"#)?.message
+                == #"duplicate key "userId""#)
         #expect(problem(#"{"type":"page","anonymousId":"a","userId":null}"#) == nil)
         #expect(problem(#"{"type":"identify","userId":42}"#) == nil)
     }
@@ -133,16 +138,19 @@ struct SendMessageTests {
     @Test("ISO-8601 times are read with any offset and written in UTC with milliseconds")
     func eventTimes() {
         #expect(EventTime(iso8601: "1970-01-01T00:00:00Z")?.millisecondsSinceEpoch == 0)
-        #expect(EventTime(iso8601: "2024-02-29T23:59:59.9999-01:30")?.iso8601
-            == "2024-03-01T01:29:59.999Z")
+        #expect(
+            EventTime(iso8601: "2024-02-29T23:59:59.9999-01:30")?.iso8601
+                == "2024-03-01T01:29:59.999Z")
         #expect(EventTime(iso8601: "1969-12-31T23:59:59.001Z")?.millisecondsSinceEpoch == -999)
-        #expect(EventTime(iso8601: "1969-12-31T23:59:59.001Z")?.iso8601
-            == "1969-12-31T23:59:59.001Z")
+        #expect(
+            EventTime(iso8601: "1969-12-31T23:59:59.001Z")?.iso8601
+                == "1969-12-31T23:59:59.001Z")
         #expect(EventTime(iso8601: "2024-05-01 12:00:00+0000") != nil)
         #expect(EventTime(iso8601: "2023-02-29T00:00:00Z") == nil)
         #expect(EventTime(iso8601: "2024-05-01T12:00:00") == nil)
         #expect(EventTime(iso8601: "2024-05-01T12:00:00Zjunk") == nil)
-        for milliseconds in stride(from: Int64(-10_000_000_000_000), to: 10_000_000_000_000,
+        for milliseconds in stride(
+            from: Int64(-10_000_000_000_000), to: 10_000_000_000_000,
             by: 977_777_777_777)
         {
             let time = EventTime(millisecondsSinceEpoch: milliseconds)
@@ -152,8 +160,9 @@ struct SendMessageTests {
 
     @Test("a digest matches SHA-256")
     func digest() {
-        #expect(SHA256.hex(Array("abc".utf8))
-            == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(
+            SHA256.hex(Array("abc".utf8))
+                == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(SHA256.hex([UInt8](repeating: 0x61, count: 1000)).hasPrefix("41edece42d63e8d9"))
     }
 
@@ -161,21 +170,23 @@ struct SendMessageTests {
     func fileValidation() throws {
         let directory = try temporaryDirectory()
         let url = directory.appendingPathComponent("mixed.ndjson")
-        let text = [
-            #"{"type":"page","userId":"u","messageId":"1"}"#,
-            "",
-            #"{"type":"track","userId":"u"}"#,
-            #"{"type":"page","userId":"u"}"# + "\r",
-            #"{"type":"page""#,
-        ].joined(separator: "\n") + "\n"
+        let text =
+            [
+                #"{"type":"page","userId":"u","messageId":"1"}"#,
+                "",
+                #"{"type":"track","userId":"u"}"#,
+                #"{"type":"page","userId":"u"}"# + "\r",
+                #"{"type":"page""#,
+            ].joined(separator: "\n") + "\n"
         try text.write(to: url, atomically: true, encoding: .utf8)
         let file = try NDJSONFile(path: url.path)
         let validation = file.validate()
         #expect(validation.messageCount == 2)
         #expect(validation.problems.map(\.location?.line) == [3, 5])
         #expect(file.lines.map(\.number) == [1, 3, 4, 5])
-        #expect(file.lines.map(\.bytes.last) == Array(repeating: UInt8(ascii: "}"), count: 3) + [
-            UInt8(ascii: "\"")
-        ])
+        #expect(
+            file.lines.map(\.bytes.last) == Array(repeating: UInt8(ascii: "}"), count: 3) + [
+                UInt8(ascii: "\"")
+            ])
     }
 }

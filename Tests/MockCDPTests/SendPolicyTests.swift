@@ -10,7 +10,8 @@ struct SendPolicyTests {
         var builder = BatchBuilder(maximumMessages: 3, maximumBodyBytes: 300)
         var batches: [Batch] = []
         for line in 1...10 {
-            let text = #"{"type":"page","userId":"u","messageId":"m\#(line)","p":"\#(String(repeating: "é", count: line * 4))"}"#
+            let accents = String(repeating: "é", count: line * 4)
+            let text = #"{"type":"page","userId":"u","messageId":"m\#(line)","p":"\#(accents)"}"#
             let message = PreparedMessage(
                 line: line, bytes: Array(text.utf8), messageID: "m\(line)", eventTime: nil)
             if let closed = builder.add(message) { batches.append(closed) }
@@ -74,12 +75,16 @@ struct SendPolicyTests {
 
     @Test("data planes: https anywhere, plain http only to loopback")
     func dataPlanes() throws {
-        #expect(try DataPlane("https://api.segment.io/").batchURL.absoluteString
-            == "https://api.segment.io/v1/batch")
+        #expect(
+            try DataPlane("https://api.segment.io/").batchURL.absoluteString
+                == "https://api.segment.io/v1/batch")
         #expect(try DataPlane.region("eu").description == "https://events.eu1.segmentapis.com")
-        #expect(try DataPlane("https://proxy.example.com/segment").batchURL.path
-            == "/segment/v1/batch")
-        for loopback in ["http://127.0.0.1:8080", "http://localhost:1", "http://[::1]:9", "http://127.9.9.9"] {
+        #expect(
+            try DataPlane("https://proxy.example.com/segment").batchURL.path
+                == "/segment/v1/batch")
+        for loopback in [
+            "http://127.0.0.1:8080", "http://localhost:1", "http://[::1]:9", "http://127.9.9.9",
+        ] {
             #expect(throws: Never.self) { try DataPlane(loopback) }
         }
         #expect(throws: DataPlaneError.plainHTTP("http://api.segment.io")) {
@@ -98,10 +103,12 @@ struct SendPolicyTests {
         let file = directory.appendingPathComponent("key")
         try "s3cr3t-key\n".write(to: file, atomically: true, encoding: .utf8)
         let key = try WriteKey.load(file: file.path, environment: [:])
-        #expect(key.authorizationHeader == "Basic " + Data("s3cr3t-key:".utf8).base64EncodedString())
+        #expect(
+            key.authorizationHeader == "Basic " + Data("s3cr3t-key:".utf8).base64EncodedString())
         #expect("\(key)" == "[redacted]")
         #expect(String(reflecting: key).contains("s3cr3t") == false)
-        #expect(key.redact("echo s3cr3t-key and czNjcjN0LWtleTo=") == "echo [redacted] and [redacted]")
+        #expect(
+            key.redact("echo s3cr3t-key and czNjcjN0LWtleTo=") == "echo [redacted] and [redacted]")
 
         let fromEnvironment = try WriteKey.load(file: nil, environment: ["SEGMENT_WRITE_KEY": "k2"])
         #expect(fromEnvironment.authorizationHeader == "Basic azI6")

@@ -57,20 +57,20 @@ final class SegmentStub: @unchecked Sendable {
 
     struct Stats: Decodable {
         var requests: Int
-        var accepted_requests: Int
-        var rejected_requests: Int
+        var acceptedRequests: Int
+        var rejectedRequests: Int
         var unauthorized: Int
-        var retried_requests: Int
-        var injected_500: Int
-        var injected_429: Int
+        var retriedRequests: Int
+        var injected500: Int
+        var injected429: Int
         var dropped: Int
         var messages: Int
-        var unique_message_ids: Int
+        var uniqueMessageIds: Int
         var duplicates: Int
-        var conflicting_duplicates: Int
-        var max_body_bytes: Int
-        var max_message_bytes: Int
-        var user_agents: [String]
+        var conflictingDuplicates: Int
+        var maxBodyBytes: Int
+        var maxMessageBytes: Int
+        var userAgents: [String]
     }
 
     struct CapturedRequest: Decodable {
@@ -80,7 +80,9 @@ final class SegmentStub: @unchecked Sendable {
     }
 
     func stats() async throws -> Stats {
-        try JSONDecoder().decode(Stats.self, from: await get("/stats"))
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode(Stats.self, from: await get("/stats"))
     }
 
     /// Every message received (with --record), as decoded JSON objects.
@@ -141,7 +143,8 @@ enum EventFixture {
         let time = EventTime(millisecondsSinceEpoch: start + Int64(index) * 1000).iso8601
         let product = products[index % products.count]
         let identity =
-            index % 3 == 0 ? "\"anonymousId\":\"anon-\(index % 997)\""
+            index % 3 == 0
+            ? "\"anonymousId\":\"anon-\(index % 997)\""
             : "\"userId\":\"user-\(index % 1499)\""
         switch index % 10 {
         case 0:

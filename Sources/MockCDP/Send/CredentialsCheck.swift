@@ -122,7 +122,8 @@ public struct CredentialsCheck: Sendable {
         case .response(let status, _, let body):
             if secure {
                 steps.append(
-                    Step(name: "TLS", succeeded: true, detail: "certificate verified by the system"))
+                    Step(name: "TLS", succeeded: true, detail: "certificate verified by the system")
+                )
             }
             let reply = writeKey.redact(body.trimmingCharacters(in: .whitespacesAndNewlines))
             let accepted = (200..<300).contains(status)
@@ -220,7 +221,9 @@ public struct CredentialsCheck: Sendable {
     }
 
     /// A TCP connection to the address, closed at once; reports the time it took.
-    static func connect(_ address: Address, timeout: TimeInterval) -> (succeeded: Bool, detail: String) {
+    static func connect(_ address: Address, timeout: TimeInterval) -> (
+        succeeded: Bool, detail: String
+    ) {
         #if canImport(Glibc)
             let socketType = Int32(SOCK_STREAM.rawValue)
         #else

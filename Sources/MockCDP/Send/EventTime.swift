@@ -28,7 +28,8 @@ public struct EventTime: Hashable, Comparable, Sendable, Codable {
 
     /// The wall clock, truncated to milliseconds.
     public static var now: EventTime {
-        EventTime(millisecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
+        EventTime(
+            millisecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
     }
 
     public static func < (lhs: EventTime, rhs: EventTime) -> Bool {

@@ -51,7 +51,8 @@ public final class HTTPBatchTransport: BatchTransport {
             request.setValue(String(retryCount), forHTTPHeaderField: "X-Retry-Count")
         }
         do {
-            let (data, response) = try await delegate.perform(request, body: Data(body), in: session)
+            let (data, response) = try await delegate.perform(
+                request, body: Data(body), in: session)
             guard let http = response as? HTTPURLResponse else {
                 return .failure(TransportFailure(kind: .other, detail: "not an HTTP response"))
             }

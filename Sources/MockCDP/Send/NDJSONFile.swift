@@ -89,7 +89,8 @@ public struct NDJSONFile: Sendable {
         var iterator = Lines.Iterator(data: data)
         while let (range, number) = iterator.nextRange() {
             let problem: MessageProblem? = data.withUnsafeBytes { raw in
-                var line = UnsafeBufferPointer(rebasing: raw.assumingMemoryBound(to: UInt8.self)[range])
+                var line = UnsafeBufferPointer(
+                    rebasing: raw.assumingMemoryBound(to: UInt8.self)[range])
                 if line.last == UInt8(ascii: "\r") {
                     line = UnsafeBufferPointer(rebasing: line.dropLast())
                 }

@@ -39,8 +39,10 @@ struct MessagePreparer: Sendable {
         }
         if let timeShift, timeShift != 0 {
             for (range, time) in checked.timeRanges {
-                let shifted = EventTime(millisecondsSinceEpoch: time.millisecondsSinceEpoch + timeShift)
-                edits.append((range, [UInt8(ascii: "\"")] + shifted.iso8601Bytes + [UInt8(ascii: "\"")]))
+                let shifted = EventTime(
+                    millisecondsSinceEpoch: time.millisecondsSinceEpoch + timeShift)
+                edits.append(
+                    (range, [UInt8(ascii: "\"")] + shifted.iso8601Bytes + [UInt8(ascii: "\"")]))
             }
         }
         edits.sort { $0.range.lowerBound < $1.range.lowerBound }

@@ -44,7 +44,8 @@ public struct RetryPolicy: Sendable, Equatable {
     }
 
     public func verdict(status: Int, retryAfter: String?, now: Date = Date()) -> Verdict {
-        let retryable = [408, 429, 460].contains(status)
+        let retryable =
+            [408, 429, 460].contains(status)
             || (500..<600).contains(status) && status != 501 && status != 505
         switch status {
         case 200..<300:

@@ -34,7 +34,8 @@ enum SegmentMessageRules {
         return try check(scanned)
     }
 
-    static func check(_ scanned: JSONObjectScanner.Result) throws(MessageProblem) -> CheckedMessage {
+    static func check(_ scanned: JSONObjectScanner.Result) throws(MessageProblem) -> CheckedMessage
+    {
         var seen: Set<String> = []
         for member in scanned.members where watchedKeys.contains(member.key) {
             guard seen.insert(member.key).inserted else {

@@ -36,7 +36,8 @@ public struct SegmentSender: Sendable {
         let start = try openCheckpoint()
         let runID = start.checkpoint.runID
         let store =
-            configuration.writesCheckpoint ? configuration.checkpointPath.map(CheckpointStore.init)
+            configuration.writesCheckpoint
+            ? configuration.checkpointPath.map(CheckpointStore.init)
             : nil
         let ledger = DeliveryLedger(
             checkpoint: start.checkpoint, store: store, expectedMessages: expectedMessages)

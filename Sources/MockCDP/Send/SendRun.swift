@@ -12,7 +12,10 @@ struct Run: Sendable {
 
     private var configuration: SendConfiguration { sender.configuration }
 
-    init(sender: SegmentSender, runID: RunID, ledger: DeliveryLedger, timeShift: Int64?, firstLine: Int) {
+    init(
+        sender: SegmentSender, runID: RunID, ledger: DeliveryLedger, timeShift: Int64?,
+        firstLine: Int
+    ) {
         self.sender = sender
         self.runID = runID
         self.ledger = ledger
