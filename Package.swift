@@ -18,13 +18,17 @@ let package = Package(
             name: "MockCDP",
             dependencies: ["CYAML"]
         ),
+        .target(
+            name: "MockCDPCLI",
+            dependencies: ["MockCDP"]
+        ),
         .executableTarget(
             name: "mockcdp",
-            dependencies: ["MockCDP"]
+            dependencies: ["MockCDPCLI"]
         ),
         .testTarget(
             name: "MockCDPTests",
-            dependencies: ["MockCDP"]
+            dependencies: ["MockCDP", "MockCDPCLI"]
         ),
     ]
 )

@@ -10,15 +10,6 @@ struct SendCommandTests {
         [key, Data("\(key):".utf8).base64EncodedString()]
     }
 
-    /// Waits until the stub has received at least `messages` messages.
-    private func waitForMessages(_ messages: Int, at stub: SegmentStub) async throws {
-        let deadline = ContinuousClock.now + .seconds(30)
-        while try await stub.stats().messages < messages {
-            guard ContinuousClock.now < deadline else { throw StubError("the run never got going") }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-    }
-
     /// The run id from the first line of a run's standard error: `run id <id> (…`.
     private func runID(in stderr: String) -> String? {
         let words = stderr.split(separator: "\n").first?.split(separator: " ") ?? []
@@ -28,10 +19,11 @@ struct SendCommandTests {
 
     @Test("kill -9 midway, then --resume: every event arrives, re-sent ones with the same ids")
     func killAndResume() async throws {
-        let directory = try temporaryDirectory()
+        let directory = try temporaryFolder()
         let count = 20_000
         let path = try EventFixture.write(count: count, to: directory)
-        let stub = try SegmentStub(writeKey: Self.key, ["--slow-ms", "40", "--record"])
+        let stub = try SegmentStub(
+            writeKey: Self.key, ["--pause-after", "\(count / 3)", "--record"])
         defer { stub.stop() }
         let arguments = [
             "send", path, "--data-plane-url", "http://127.0.0.1:\(stub.port)", "--batch-size",
@@ -39,9 +31,9 @@ struct SendCommandTests {
         ]
         let environment = ["SEGMENT_WRITE_KEY": Self.key]
 
-        let (process, _, errors) = try startTool(
+        let (process, _, errors) = try startExecutable(
             arguments, environment: environment, directory: directory)
-        try await waitForMessages(count / 3, at: stub)
+        try await stub.waitUntilHolding()
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         let firstStderr = String(
@@ -54,13 +46,14 @@ struct SendCommandTests {
         #expect(checkpoint.resumeLine < count)
         let firstRunID = try #require(runID(in: firstStderr))
         #expect(checkpoint.runID.value == firstRunID)
+        try await stub.release()
 
         // A plain re-run must not start over under new ids.
-        let refused = try runTool(arguments, environment: environment, directory: directory)
+        let refused = try await runExecutable(arguments, environment: environment, directory: directory)
         #expect(refused.status == 64)
         #expect(refused.stderr.contains("--resume"))
 
-        let resumed = try runTool(
+        let resumed = try await runExecutable(
             arguments + ["--resume"], environment: environment, directory: directory)
         #expect(resumed.status == 0)
         #expect(resumed.stderr.contains("resuming run \(firstRunID)"))
@@ -77,10 +70,10 @@ struct SendCommandTests {
 
     @Test("Ctrl-C stops cleanly with 130, writes the checkpoint, and says how to resume")
     func interrupt() async throws {
-        let directory = try temporaryDirectory()
+        let directory = try temporaryFolder()
         let count = 10_000
         let path = try EventFixture.write(count: count, to: directory)
-        let stub = try SegmentStub(writeKey: Self.key, ["--slow-ms", "40"])
+        let stub = try SegmentStub(writeKey: Self.key, ["--pause-after", "\(count / 4)"])
         defer { stub.stop() }
         let checkpointPath = directory.appendingPathComponent("state.json").path
         let arguments = [
@@ -90,19 +83,21 @@ struct SendCommandTests {
         ]
         let environment = ["SEGMENT_WRITE_KEY": Self.key]
 
-        let (process, _, errors) = try startTool(
+        let (process, _, errors) = try startExecutable(
             arguments, environment: environment, directory: directory)
-        try await waitForMessages(count / 4, at: stub)
+        try await stub.waitUntilHolding()
         kill(process.processIdentifier, SIGINT)
+        try await Task.sleep(for: .milliseconds(200))
+        try await stub.release()
         process.waitUntilExit()
         let stderr = String(
             decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(process.terminationStatus == 130)
-        #expect(stderr.contains("--resume --checkpoint \(checkpointPath)"))
+        #expect(stderr.contains("--resume --checkpoint \(checkpointPath)"), "\(stderr)")
         let checkpoint = try CheckpointStore(path: checkpointPath).load()
-        #expect(checkpoint.resumeLine > count / 4)
+        #expect(checkpoint.resumeLine > 1)
 
-        let resumed = try runTool(
+        let resumed = try await runExecutable(
             arguments + ["--resume"], environment: environment, directory: directory)
         #expect(resumed.status == 0)
         #expect(try await stub.stats().uniqueMessageIds == count)
@@ -110,7 +105,7 @@ struct SendCommandTests {
 
     @Test("the write key never shows in output, saved batches or dry runs")
     func keyStaysSecret() async throws {
-        let directory = try temporaryDirectory()
+        let directory = try temporaryFolder()
         var lines = (0..<50).map { EventFixture.line($0) }
         lines[30] = EventFixture.line(30, note: "REJECT-ME")
         let path = directory.appendingPathComponent("events.ndjson").path
@@ -122,7 +117,7 @@ struct SendCommandTests {
         defer { stub.stop() }
         let url = "http://127.0.0.1:\(stub.port)"
 
-        let fromFile = try runTool(
+        let fromFile = try await runExecutable(
             [
                 "send", path, "--data-plane-url", url, "--batch-size", "10",
                 "--write-key-file", keyFile,
@@ -131,22 +126,22 @@ struct SendCommandTests {
         #expect(fromFile.status == 65)
         #expect(fromFile.stdout.isEmpty)
         #expect(fromFile.stderr.contains("saved to "))
-        let dryRun = try runTool(
+        let dryRun = try await runExecutable(
             [
                 "send", path, "--dry-run", "--checkpoint",
                 directory.appendingPathComponent("dry").path,
             ],
             environment: ["SEGMENT_WRITE_KEY": Self.key], directory: directory)
         #expect(dryRun.status == 0)
-        let check = try runTool(
+        let check = try await runExecutable(
             ["check-credentials", "--data-plane-url", url],
             environment: ["SEGMENT_WRITE_KEY": Self.key], directory: directory)
         #expect(check.status == 0)
-        let wrong = try runTool(
+        let wrong = try await runExecutable(
             ["check-credentials", "--data-plane-url", url],
             environment: ["SEGMENT_WRITE_KEY": "not-" + Self.key], directory: directory)
         #expect(wrong.status == 77)
-        let onCommandLine = try runTool(
+        let onCommandLine = try await runExecutable(
             ["send", path, "--write-key", Self.key], directory: directory)
         #expect(onCommandLine.status == 64)
         #expect(onCommandLine.stderr.contains("process lists"))
@@ -169,10 +164,10 @@ struct SendCommandTests {
     }
 
     @Test("--dry-run prints the request bodies as NDJSON and sends nothing")
-    func dryRun() throws {
-        let directory = try temporaryDirectory()
+    func dryRun() async throws {
+        let directory = try temporaryFolder()
         let path = try EventFixture.write(count: 1_250, to: directory)
-        let run = try runTool(
+        let run = try await runExecutable(
             ["send", path, "--dry-run", "--data-plane-url", "http://127.0.0.1:9"],
             directory: directory)
         #expect(run.status == 0)
@@ -191,7 +186,7 @@ struct SendCommandTests {
 
     @Test("bad lines are all reported with their numbers and nothing is sent")
     func badInput() async throws {
-        let directory = try temporaryDirectory()
+        let directory = try temporaryFolder()
         let lines = [
             EventFixture.line(0), #"{"type":"track","userId":"u"}"#, EventFixture.line(2),
             #"{"type":"page","userId":"u""#,
@@ -202,7 +197,7 @@ struct SendCommandTests {
         let stub = try SegmentStub(writeKey: Self.key)
         defer { stub.stop() }
 
-        let run = try runTool(
+        let run = try await runExecutable(
             ["send", path, "--data-plane-url", "http://127.0.0.1:\(stub.port)"],
             environment: ["SEGMENT_WRITE_KEY": Self.key], directory: directory)
         #expect(run.status == 65)
@@ -210,13 +205,44 @@ struct SendCommandTests {
         #expect(run.stderr.contains("bad.ndjson:4:"))
         #expect(try await stub.stats().requests == 0)
 
-        let missing = try runTool(
+        let missing = try await runExecutable(
             ["send", "nope.ndjson"], environment: ["SEGMENT_WRITE_KEY": Self.key],
             directory: directory)
         #expect(missing.status == 66)
-        let plain = try runTool(
+        let plain = try await runExecutable(
             ["send", path, "--data-plane-url", "http://api.segment.io"],
             environment: ["SEGMENT_WRITE_KEY": Self.key], directory: directory)
         #expect(plain.status == 64)
+    }
+
+    @Test("a shipped scenario is compiled and sent; every event of its golden file arrives")
+    func scenario() async throws {
+        let directory = try temporaryFolder()
+        let scenario = repositoryRoot.appendingPathComponent("Scenarios/storefront.yaml").path
+        let golden = try String(
+            contentsOf: repositoryRoot.appendingPathComponent("Scenarios/storefront.ndjson"),
+            encoding: .utf8
+        ).split(separator: "\n")
+        let stub = try SegmentStub(writeKey: Self.key, ["--record"])
+        defer { stub.stop() }
+
+        let run = try await runExecutable(
+            [
+                "send", scenario, "--data-plane-url", "http://127.0.0.1:\(stub.port)",
+                "--checkpoint", directory.appendingPathComponent("c.json").path,
+            ],
+            environment: ["SEGMENT_WRITE_KEY": Self.key], directory: directory)
+        #expect(run.status == 0)
+        let salt = try #require(runID(in: run.stderr))
+        let received = try await stub.messageTexts()
+        #expect(received.count == golden.count)
+        // Each message arrives byte for byte as generated, apart from its salted messageId.
+        let expected = try golden.map { line -> String in
+            let object = try #require(
+                try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let id = try #require(object["messageId"] as? String)
+            return line.replacingOccurrences(of: "\"\(id)\"", with: "\"\(id)-\(salt)\"")
+        }
+        #expect(received == expected)
     }
 }

@@ -6,7 +6,7 @@ import Testing
 struct SendDeliveryTests {
     @Test("100,000 events arrive once each through 500s and 429s; the counts agree")
     func faultyDataPlane() async throws {
-        let directory = try temporaryDirectory()
+        let directory = try temporaryFolder()
         let count = 100_000
         let path = try EventFixture.write(count: count, to: directory)
         let stub = try SegmentStub(["--fail-rate", "0.1", "--rate-limit-every", "50"])
@@ -41,7 +41,7 @@ struct SendDeliveryTests {
 struct SendRequestShapeTests {
     @Test("path, headers and body are what Segment expects; fields pass through unchanged")
     func requestShape() async throws {
-        let directory = try temporaryDirectory()
+        let directory = try temporaryFolder()
         let path = try EventFixture.write(count: 30, to: directory)
         let stub = try SegmentStub(["--capture", "10", "--record"])
         defer { stub.stop() }
@@ -85,7 +85,7 @@ struct SendRequestShapeTests {
 
     @Test("retries carry X-Retry-Count and the same messageIds")
     func retryHeader() async throws {
-        let directory = try temporaryDirectory()
+        let directory = try temporaryFolder()
         let path = try EventFixture.write(count: 200, to: directory)
         let stub = try SegmentStub(["--capture", "100", "--fail-rate", "0.4", "--fault-after"])
         defer { stub.stop() }
@@ -105,7 +105,7 @@ struct SendRequestShapeTests {
 
     @Test("dropped connections and slow replies lose nothing")
     func droppedConnections() async throws {
-        let directory = try temporaryDirectory()
+        let directory = try temporaryFolder()
         let path = try EventFixture.write(count: 5_000, to: directory)
         let stub = try SegmentStub(["--drop-every", "7", "--slow-ms", "20"])
         defer { stub.stop() }
@@ -125,7 +125,7 @@ struct SendRequestShapeTests {
 struct SendSizeLimitTests {
     @Test("multi-byte text is counted in bytes; a 40 KB message is skipped and reported")
     func sizeLimits() async throws {
-        let directory = try temporaryDirectory()
+        let directory = try temporaryFolder()
         var lines: [String] = []
         // 10,000 "€" are 30,000 bytes: under the limit, and 16 of them overflow one request.
         for index in 0..<40 {
@@ -167,7 +167,7 @@ struct SendSizeLimitTests {
 struct SendFailureTests {
     @Test("a 400 is not retried; the batch is saved without the write key")
     func rejectedBatch() async throws {
-        let directory = try temporaryDirectory()
+        let directory = try temporaryFolder()
         var lines = (0..<30).map { EventFixture.line($0) }
         lines[15] = EventFixture.line(15, note: "REJECT-ME")
         let url = directory.appendingPathComponent("events.ndjson")
@@ -207,7 +207,7 @@ struct SendFailureTests {
 
     @Test("a batch out of retries fails the run with 75 and is saved")
     func retriesExhausted() async throws {
-        let directory = try temporaryDirectory()
+        let directory = try temporaryFolder()
         let path = try EventFixture.write(count: 20, to: directory)
         let stub = try SegmentStub(["--fail-rate", "1"])
         defer { stub.stop() }
@@ -227,7 +227,7 @@ struct SendFailureTests {
 
     @Test("an unreachable data plane ends with 69")
     func unreachable() async throws {
-        let directory = try temporaryDirectory()
+        let directory = try temporaryFolder()
         let path = try EventFixture.write(count: 5, to: directory)
         let closedPort = try SegmentStub()
         let dataPlane = closedPort.dataPlane
@@ -246,7 +246,7 @@ struct SendFailureTests {
 
     @Test("a wrong write key stops the run with 77")
     func wrongKey() async throws {
-        let directory = try temporaryDirectory()
+        let directory = try temporaryFolder()
         let path = try EventFixture.write(count: 2_000, to: directory)
         let stub = try SegmentStub(writeKey: "right")
         defer { stub.stop() }

@@ -168,7 +168,7 @@ struct SendMessageTests {
 
     @Test("NDJSON files are checked whole; every bad line is reported with its number")
     func fileValidation() throws {
-        let directory = try temporaryDirectory()
+        let directory = try temporaryFolder()
         let url = directory.appendingPathComponent("mixed.ndjson")
         let text =
             [

@@ -54,11 +54,17 @@ struct SendPacingTests {
 
         #expect(summary.outcome == .complete)
         #expect(elapsed >= .milliseconds(500))
-        #expect(elapsed < .seconds(3))
-        let arrivals = transport.requests.map { $0.at - started }
-        #expect(arrivals.count == 6)
-        for (index, arrival) in arrivals.enumerated() {
-            #expect(arrival >= .milliseconds(100 * index - 5))
+        #expect(transport.messages.count == 6)
+        // No message leaves before its time. (Under load, messages already due by the time
+        // the sender wakes share a request, so only this lower bound is certain.)
+        for request in transport.requests {
+            let ids = (request.body["batch"] as? [[String: Any]] ?? []).compactMap {
+                $0["messageId"] as? String
+            }
+            for id in ids {
+                let index = Int(id.dropFirst().prefix { $0 != "-" }) ?? 0
+                #expect(request.at - started >= .milliseconds(100 * index - 5))
+            }
         }
         // Timestamps are kept as written; only sentAt is the real time.
         #expect(transport.messages.first?["timestamp"] as? String == "2024-05-01T12:00:00.000Z")
@@ -85,7 +91,7 @@ struct SendPacingTests {
 
     @Test("a checkpoint of other input is refused, and so is a second run without --resume")
     func checkpointGuards() async throws {
-        let directory = try temporaryDirectory()
+        let directory = try temporaryFolder()
         var configuration = try configuration(pace: .asap, rebase: false)
         configuration.checkpointPath = directory.appendingPathComponent("c.json").path
         let store = CheckpointStore(path: configuration.checkpointPath!)
@@ -112,7 +118,7 @@ struct SendPacingTests {
 
     @Test("a resumed run keeps its run id and starts at the recorded line")
     func resumeFromLine() async throws {
-        let directory = try temporaryDirectory()
+        let directory = try temporaryFolder()
         var configuration = try configuration(pace: .asap, rebase: false)
         configuration.checkpointPath = directory.appendingPathComponent("c.json").path
         configuration.resume = true

@@ -99,7 +99,7 @@ struct SendPolicyTests {
 
     @Test("the write key is read from a file or the environment and never described")
     func writeKey() throws {
-        let directory = try temporaryDirectory()
+        let directory = try temporaryFolder()
         let file = directory.appendingPathComponent("key")
         try "s3cr3t-key\n".write(to: file, atomically: true, encoding: .utf8)
         let key = try WriteKey.load(file: file.path, environment: [:])

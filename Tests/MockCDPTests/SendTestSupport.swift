@@ -71,6 +71,8 @@ final class SegmentStub: @unchecked Sendable {
         var maxBodyBytes: Int
         var maxMessageBytes: Int
         var userAgents: [String]
+        /// Requests waiting because of --pause-after.
+        var held: Int
     }
 
     struct CapturedRequest: Decodable {
@@ -104,6 +106,22 @@ final class SegmentStub: @unchecked Sendable {
         try JSONDecoder().decode([CapturedRequest].self, from: await get("/requests"))
     }
 
+    /// Lets the requests held by --pause-after through, and every later one.
+    func release() async throws {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/release")!)
+        request.httpMethod = "POST"
+        _ = try await URLSession.shared.data(for: request)
+    }
+
+    /// Waits until the stub holds requests: the sender is stuck mid-run, ready to be stopped.
+    func waitUntilHolding() async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while try await stats().held == 0 {
+            guard ContinuousClock.now < deadline else { throw StubError("nothing was held") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
     private func get(_ path: String) async throws -> Data {
         let url = URL(string: "http://127.0.0.1:\(port)\(path)")!
         let (data, _) = try await URLSession.shared.data(from: url)
@@ -124,14 +142,6 @@ func findOnPath(_ name: String) throws -> URL {
         if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
     }
     throw StubError("\(name) is not on PATH")
-}
-
-/// A fresh directory for one test's files.
-func temporaryDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory
-        .appendingPathComponent("mockcdp-send-tests-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
 }
 
 /// Deterministic Segment messages for tests: mixed types, non-ASCII properties, a timestamp a
@@ -257,14 +267,14 @@ func mockcdpExecutable() throws -> URL {
 }
 
 /// A finished run of the `mockcdp` executable.
-struct ToolRun {
+struct ExecutableRun {
     var status: Int32
     var stdout: String
     var stderr: String
 }
 
 /// Starts `mockcdp` with `arguments` and `environment` added to this process's environment.
-func startTool(_ arguments: [String], environment: [String: String] = [:], directory: URL)
+func startExecutable(_ arguments: [String], environment: [String: String] = [:], directory: URL)
     throws -> (Process, Pipe, Pipe)
 {
     let process = Process()
@@ -283,16 +293,31 @@ func startTool(_ arguments: [String], environment: [String: String] = [:], direc
     return (process, out, err)
 }
 
-/// Runs `mockcdp` to the end.
-func runTool(_ arguments: [String], environment: [String: String] = [:], directory: URL)
-    throws -> ToolRun
+/// Runs `mockcdp` to the end. The wait happens on a thread of its own, so that a slow run
+/// does not hold one of the few threads that the tests' tasks share.
+func runExecutable(_ arguments: [String], environment: [String: String] = [:], directory: URL)
+    async throws -> ExecutableRun
 {
-    let (process, out, err) = try startTool(
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread {
+            continuation.resume(
+                with: Result {
+                    try runExecutableBlocking(
+                        arguments, environment: environment, directory: directory)
+                })
+        }
+    }
+}
+
+private func runExecutableBlocking(
+    _ arguments: [String], environment: [String: String], directory: URL
+) throws -> ExecutableRun {
+    let (process, out, err) = try startExecutable(
         arguments, environment: environment, directory: directory)
     let stdout = out.fileHandleForReading.readDataToEndOfFile()
     let stderr = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    return ToolRun(
+    return ExecutableRun(
         status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
         stderr: String(decoding: stderr, as: UTF8.self))
 }

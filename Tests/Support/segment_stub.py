@@ -13,6 +13,7 @@ Endpoints besides the batch API:
   GET  /messages  recorded messages as NDJSON (with --record)
   GET  /requests  the first --capture requests: headers and raw body, as JSON
   POST /reset     zeroes counters and forgets messages
+  POST /release   lets requests held by --pause-after through
   GET  /health    200 "ok"
 
 Standard library only.
@@ -126,6 +127,7 @@ class Ledger:
         self.options = options
         self.lock = threading.Lock()
         self.random = random.Random(options.seed)
+        self.released = threading.Event()
         self.reset()
 
     def reset(self):
@@ -150,6 +152,7 @@ class Ledger:
         self.recorded = []
         self.captured = []
         self.user_agents = set()
+        self.held = 0
 
     def stats(self):
         return {
@@ -172,6 +175,7 @@ class Ledger:
             "first_request_at": self.first_request_at,
             "last_request_at": self.last_request_at,
             "user_agents": sorted(self.user_agents),
+            "held": self.held,
         }
 
 
@@ -243,6 +247,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_POST(self):
         body = self.read_body()
+        if self.path == "/release":
+            self.ledger.released.set()
+            self.reply(200, {"success": True})
+            return
         if self.path == "/reset":
             with self.ledger.lock:
                 self.ledger.reset()
@@ -255,6 +263,16 @@ class Handler(BaseHTTPRequestHandler):
 
     def handle_batch(self, body):
         ledger, options = self.ledger, self.options
+        if options.pause_after:
+            with ledger.lock:
+                hold = ledger.messages >= options.pause_after and not ledger.released.is_set()
+                ledger.held += hold
+            if hold:
+                # Lets a test act on a sender mid-run (kill it, interrupt it) however slowly
+                # the test itself gets scheduled.
+                ledger.released.wait(timeout=120)
+                with ledger.lock:
+                    ledger.held -= 1
         with ledger.lock:
             ledger.requests += 1
             number = ledger.requests
@@ -408,6 +426,10 @@ def main(argv=None):
     parser.add_argument("--rate-limit-every", type=int, default=0, help="every K-th POST gets 429")
     parser.add_argument("--drop-every", type=int, default=0, help="every K-th POST is dropped")
     parser.add_argument("--slow-ms", type=int, default=0, help="delay before each batch reply")
+    parser.add_argument(
+        "--pause-after", type=int, default=0,
+        help="hold every request once N messages were accepted, until POST /release",
+    )
     parser.add_argument("--reject-marker", help="answer 400 to any body containing this text")
     parser.add_argument("--lenient", action="store_true", help="drop invalid messages with 200")
     parser.add_argument("--record", action="store_true", help="keep messages for GET /messages")

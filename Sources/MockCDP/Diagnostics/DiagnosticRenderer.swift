@@ -37,14 +37,12 @@ public struct DiagnosticRenderer: Sendable {
 
     private func sourceLine(_ location: SourceLocation) -> String? {
         guard let source = sources[location.file], location.line >= 1 else { return nil }
-        var current = 1
-        for line in source.split(separator: "\n", omittingEmptySubsequences: false) {
-            if current == location.line {
-                return String(line.hasSuffix("\r") ? line.dropLast() : line)
-            }
-            current += 1
-        }
-        return nil
+        // Split on the scalar, not the Character: in Swift "\r\n" is one Character.
+        let lines = source.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
+        guard location.line <= lines.count else { return nil }
+        var line = String(String.UnicodeScalarView(lines[location.line - 1]))
+        if line.unicodeScalars.last == "\r" { line.unicodeScalars.removeLast() }
+        return line
     }
 
     /// Spaces up to the caret, keeping tabs so that the caret lines up in a terminal.

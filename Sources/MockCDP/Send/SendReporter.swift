@@ -21,15 +21,21 @@ public protocol SendReporter: Sendable {
     func report(_ event: SendEvent)
 }
 
-/// Writes a run's events to standard error: a progress line redrawn in place when standard
-/// error is a terminal, and plain lines otherwise.
+/// Writes a run's events to standard error: a progress line redrawn in place when it is a
+/// terminal, and plain lines otherwise.
 public final class TerminalSendReporter: SendReporter, @unchecked Sendable {
     private let lock = NSLock()
-    private let handle = FileHandle.standardError
+    private let handle: FileHandle
     private let isTerminal: Bool
     private var progressShown = false
 
-    public init(isTerminal: Bool = isatty(STDERR_FILENO) == 1) {
+    /// - Parameters:
+    ///   - handle: where to write, standard error by default.
+    ///   - isTerminal: whether `handle` is a terminal, so the progress line may be redrawn.
+    public init(
+        handle: FileHandle = .standardError, isTerminal: Bool = isatty(STDERR_FILENO) == 1
+    ) {
+        self.handle = handle
         self.isTerminal = isTerminal
     }
 

@@ -1,0 +1,327 @@
+extension ScenarioChecker {
+    static let callKeys = ["page", "track", "identify"]
+    static let stepKeys =
+        callKeys + [
+            "rate", "after", "repeat", "properties", "product", "quantity", "path", "title",
+            "category",
+        ]
+
+    /// Event names of the Segment e-commerce spec v2, for "did you mean" on custom names.
+    static let specEvents = [
+        "Products Searched", "Product List Viewed", "Product List Filtered", "Promotion Viewed",
+        "Promotion Clicked", "Product Clicked", "Product Viewed", "Product Added",
+        "Product Removed",
+        "Cart Viewed", "Checkout Started", "Checkout Step Viewed", "Checkout Step Completed",
+        "Payment Info Entered", "Order Completed", "Order Updated", "Order Refunded",
+        "Order Cancelled",
+        "Coupon Entered", "Coupon Applied", "Coupon Denied", "Coupon Removed",
+        "Product Added to Wishlist",
+        "Product Removed from Wishlist", "Wishlist Product Added to Cart", "Product Shared",
+        "Cart Shared",
+        "Product Reviewed",
+    ]
+
+    mutating func readFunnels(
+        _ node: YAMLNode, site: Site, catalog: [Product], hasCatalog: Bool, duration: Int64?
+    ) -> [Funnel]? {
+        guard case .mapping(let pairs) = node.content, !pairs.isEmpty else {
+            error(
+                node, "funnels must map each funnel's name to its steps",
+                hint: "for example funnels: { purchase: [ {page: Home}, {track: Product Viewed} ] }"
+            )
+            return nil
+        }
+        var funnels: [Funnel] = []
+        for pair in pairs {
+            guard let name = string(pair.key, "funnel name") else { continue }
+            var weight = 1.0
+            var stepsNode = pair.value
+            if case .mapping = pair.value.content {
+                guard
+                    let fields = fields(
+                        pair.value, of: "funnel '\(name)'", keys: ["weight", "steps"]),
+                    let steps = require(fields, "steps", of: "funnel '\(name)'")
+                else { continue }
+                stepsNode = steps
+                if let weightNode = fields["weight"],
+                    let value = self.weight(weightNode, "funnel weight")
+                {
+                    weight = value
+                }
+            }
+            guard let items = list(stepsNode, "funnel '\(name)'") else { continue }
+            guard !items.isEmpty else {
+                error(stepsNode, "funnel '\(name)' has no steps")
+                continue
+            }
+            var steps: [Step] = []
+            var cartFilled = false
+            var unreachableFrom: Step?
+            for (index, item) in items.enumerated() {
+                guard
+                    let step = readStep(
+                        item, first: index == 0, site: site, catalog: catalog,
+                        hasCatalog: hasCatalog)
+                else {
+                    continue
+                }
+                if let duration, let longest = step.after.maximum, longest > duration,
+                    case .mapping(let pairs) = item.content,
+                    let afterNode = pairs.first(where: { $0.key.string == "after" })?.value
+                {
+                    warning(
+                        afterNode, "this delay can be longer than the whole scenario",
+                        hint: "events after the end of the duration are still written")
+                }
+                if case .track(_, let role) = step.call {
+                    if role == .addToCart { cartFilled = true }
+                    if role.needsCart, !cartFilled {
+                        error(
+                            item,
+                            "\(step.call.label) needs a cart, but no Product Added step comes before it",
+                            hint: "add a 'track: Product Added' step earlier in the funnel")
+                    }
+                    if role == .order {
+                        cartFilled = false
+                        if step.repeats.upper > 1, case .mapping(let pairs) = item.content,
+                            let repeatNode = pairs.first(where: { $0.key.string == "repeat" })?
+                                .value
+                        {
+                            error(
+                                repeatNode, "an order cannot repeat: the cart is empty after it",
+                                hint: "add another Product Added step before a second order")
+                        }
+                    }
+                }
+                if let blocker = unreachableFrom {
+                    warning(
+                        item, "no user can reach this step: an earlier step has a rate of 0%",
+                        hint: "see line \(blocker.location.line)")
+                } else if step.rate.fraction == 0 {
+                    warning(item, "no user converts to this step: its rate is 0%")
+                    unreachableFrom = step
+                }
+                steps.append(step)
+            }
+            funnels.append(Funnel(name: name, weight: weight, steps: steps))
+        }
+        if funnels.count == pairs.count, !funnels.contains(where: { $0.weight > 0 }) {
+            error(
+                node, "every funnel has a weight of zero",
+                hint: "give at least one funnel a weight above zero")
+        }
+        return funnels.count == pairs.count ? funnels : nil
+    }
+
+    private mutating func readStep(
+        _ node: YAMLNode, first: Bool, site: Site, catalog: [Product], hasCatalog: Bool
+    ) -> Step? {
+        guard let fields = fields(node, of: "a step", keys: Self.stepKeys) else { return nil }
+        let calls = Self.callKeys.filter { fields[$0] != nil }
+        guard calls.count == 1, let callKey = calls.first, let callNode = fields[callKey] else {
+            if calls.isEmpty {
+                error(
+                    node, "a step needs one call: page, track or identify",
+                    hint: "for example '- track: Product Viewed'")
+            } else {
+                error(
+                    fields.keys[calls[1]] ?? node,
+                    "a step has one call; this one has \(calls.joined(separator: " and "))",
+                    hint: "split it into two steps")
+            }
+            return nil
+        }
+
+        let call: Call?
+        switch callKey {
+        case "page": call = readPage(callNode, fields, site: site)
+        case "track": call = readTrack(callNode)
+        default: call = .identify
+        }
+        for key in ["path", "title", "category"] where callKey != "page" {
+            if let keyNode = fields.keys[key] {
+                error(
+                    keyNode, "'\(key)' belongs to page steps",
+                    hint: "remove it or make this a page step")
+            }
+        }
+
+        let rate = fields["rate"].map { parse($0, "rate", ValueGrammar.rate) } ?? Rate.always
+        let defaultDelay = first ? Delay.zero : Delay(.uniform(1000, 30_000))
+        let after = fields["after"].map { parse($0, "after", ValueGrammar.delay) } ?? defaultDelay
+        let repeats =
+            fields["repeat"].map { parse($0, "repeat", ValueGrammar.intRange) } ?? IntRange.one
+        let quantity =
+            fields["quantity"].map { parse($0, "quantity", ValueGrammar.intRange) } ?? IntRange.one
+        var properties =
+            fields["properties"].flatMap { literalObject($0, "properties") } ?? JSONObject()
+        if callKey == "identify", case .scalar = callNode.content, callNode.isNull == false {
+            error(
+                callNode, "identify takes extra traits as a mapping, or nothing",
+                hint: "write 'identify:' alone, or 'identify: { plan: pro }'")
+        } else if callKey == "identify", case .mapping = callNode.content {
+            properties = literalObject(callNode, "identify traits") ?? JSONObject()
+        } else if callKey == "identify", let propertiesNode = fields.keys["properties"] {
+            error(
+                propertiesNode, "identify steps carry traits, not properties",
+                hint: "write the traits as the value of identify: { plan: pro }")
+        }
+        if let call {
+            let computed = Self.computedKeys(of: call)
+            for member in properties.members where computed.contains(member.key) {
+                error(
+                    fields["properties"] ?? callNode,
+                    "'\(member.key)' is computed for \(call.label); a literal value would repeat it",
+                    hint: "remove it, or use a property name of your own")
+            }
+        }
+
+        var product: ProductSource?
+        if case .track(_, let role) = call, role == .product || role == .addToCart {
+            guard !catalog.isEmpty else {
+                // A written catalog whose products all failed has been reported already.
+                if hasCatalog { return nil }
+                error(
+                    callNode,
+                    "\(call?.label ?? "this event") needs products, but the scenario has no catalog",
+                    hint: "add catalog.products")
+                return nil
+            }
+            product = role == .addToCart ? .lastViewed : .catalog
+            if let productNode = fields["product"] {
+                product = readProductSource(productNode, catalog: catalog)
+            }
+        } else if let productNode = fields.keys["product"] {
+            error(
+                productNode,
+                "'product' belongs to product events such as Product Viewed and Product Added")
+        }
+        if let quantityNode = fields.keys["quantity"], case .track(_, let role) = call,
+            role != .addToCart
+        {
+            error(quantityNode, "'quantity' belongs to Product Added steps")
+        }
+        if let quantity, quantity.lower == 0, let node = fields["quantity"] {
+            error(node, "quantity must be at least 1")
+        }
+
+        guard let call, let rate, let after, let repeats, let quantity
+        else { return nil }
+        return Step(
+            call: call, rate: rate, after: after, repeats: repeats, properties: properties,
+            product: product, quantity: quantity, location: node.location)
+    }
+
+    /// The property (or trait) names a call fills in itself.
+    static func computedKeys(of call: Call) -> Set<String> {
+        let product: Set = [
+            "product_id", "sku", "category", "name", "brand", "variant", "price", "quantity", "url",
+            "image_url", "currency", "value", "cart_id",
+        ]
+        let order: Set = [
+            "checkout_id", "order_id", "affiliation", "subtotal", "total", "value", "revenue",
+            "shipping",
+            "tax", "discount", "coupon", "currency", "products",
+        ]
+        switch call {
+        case .page: return ["name", "category", "path", "referrer", "search", "title", "url"]
+        case .identify:
+            return ["firstName", "lastName", "name", "email", "phone", "address", "createdAt"]
+        case .track(_, let role):
+            switch role {
+            case .plain: return []
+            case .product, .addToCart: return product
+            case .cart: return ["cart_id", "products"]
+            case .checkout, .order: return order
+            }
+        }
+    }
+
+    private mutating func readPage(_ node: YAMLNode, _ fields: Fields, site: Site) -> Call? {
+        guard let name = string(node, "page name") else { return nil }
+        let path =
+            fields["path"].flatMap { string($0, "path") }
+            ?? (name == "Home" ? "/" : "/" + Slug.make(name))
+        guard path.hasPrefix("/") else {
+            error(fields["path"] ?? node, "path must start with '/'; got '\(path)'")
+            return nil
+        }
+        let title = fields["title"].flatMap { string($0, "title") } ?? "\(name) | \(site.name)"
+        let category = fields["category"].flatMap { string($0, "category") }
+        return .page(PageCall(name: name, path: path, title: title, category: category))
+    }
+
+    private mutating func readTrack(_ node: YAMLNode) -> Call? {
+        guard let event = string(node, "event name") else { return nil }
+        if !Self.specEvents.contains(event),
+            let suggestion = Suggestions.closest(to: event, in: Self.specEvents)
+        {
+            warning(
+                node, "'\(event)' is not an event of the e-commerce spec",
+                hint: "did you mean '\(suggestion)'? spec events get their properties filled in")
+        }
+        return .track(event: event, role: EcommerceRole(event: event))
+    }
+
+    private mutating func readProductSource(_ node: YAMLNode, catalog: [Product]) -> ProductSource?
+    {
+        guard let text = string(node, "product") else { return nil }
+        switch text {
+        case "catalog": return .catalog
+        case "viewed": return .lastViewed
+        default:
+            guard catalog.contains(where: { $0.id == text }) else {
+                error(
+                    node, "no product with id '\(text)' in the catalog",
+                    hint: Suggestions.closest(to: text, in: catalog.map(\.id)).map {
+                        "did you mean '\($0)'?"
+                    }
+                        ?? "use 'catalog' for a weighted pick, 'viewed' for the last viewed product, or an id"
+                )
+                return nil
+            }
+            return .fixed(id: text)
+        }
+    }
+
+    /// Literal JSON from YAML, for step properties; parameters are substituted in scalars.
+    mutating func literalObject(_ node: YAMLNode, _ what: String) -> JSONObject? {
+        guard case .object(let object)? = literal(node, what) else {
+            if case .mapping = node.content { return nil }
+            error(node, "\(what) must be a mapping; got \(node.kindName)")
+            return nil
+        }
+        return object
+    }
+
+    private mutating func literal(_ node: YAMLNode, _ what: String) -> JSONValue? {
+        switch node.content {
+        case .scalar:
+            guard let (_, value) = scalar(node, what) else { return nil }
+            switch value {
+            case .null: return .null
+            case .bool(let flag): return .bool(flag)
+            case .int(let number): return .int(Int64(number))
+            case .float(let number):
+                guard number.isFinite else {
+                    error(node, "\(what): JSON has no infinite or NaN numbers")
+                    return nil
+                }
+                return .double(number)
+            case .string(let text): return .string(text)
+            }
+        case .sequence(let items):
+            let values = items.compactMap { literal($0, what) }
+            return values.count == items.count ? .array(values) : nil
+        case .mapping(let pairs):
+            var members: [(key: String, value: JSONValue)] = []
+            for pair in pairs {
+                guard let key = string(pair.key, "property name"),
+                    let value = literal(pair.value, key)
+                else { return nil }
+                members.append((key, value))
+            }
+            return .object(JSONObject(members))
+        }
+    }
+}

@@ -1,0 +1,241 @@
+import Foundation
+
+/// What the command line adds to a scenario: a seed and parameter overrides.
+public struct CompileOptions: Sendable {
+    public var seed: UInt64?
+    /// `--set name=value` pairs, in the order given.
+    public var overrides: [(name: String, value: String)]
+
+    public init(seed: UInt64? = nil, overrides: [(name: String, value: String)] = []) {
+        self.seed = seed
+        self.overrides = overrides
+    }
+}
+
+/// Turns a scenario's YAML tree into a validated ``Plan``, collecting every problem at once.
+///
+/// The checker never stops at the first error: each field is checked on its own,
+/// and a field that cannot be read is left out of the plan while checking goes on.
+struct ScenarioChecker {
+    var diagnostics: [Diagnostic] = []
+    private var parameters = Parameters()
+    let options: CompileOptions
+
+    init(options: CompileOptions) {
+        self.options = options
+    }
+
+    var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+
+    // MARK: Diagnostics
+
+    mutating func error(_ node: YAMLNode, _ message: String, hint: String? = nil) {
+        diagnostics.append(.error(at: node.location, message, hint: hint))
+    }
+
+    mutating func warning(_ node: YAMLNode, _ message: String, hint: String? = nil) {
+        diagnostics.append(.warning(at: node.location, message, hint: hint))
+    }
+
+    // MARK: Reading nodes
+
+    /// The pairs of a mapping, by key, after reporting keys that are not among `keys`.
+    /// Keys starting with `x-` are skipped where `allowsExtensions` is set: a home for anchors.
+    mutating func fields(
+        _ node: YAMLNode, of what: String, keys: [String], allowsExtensions: Bool = false
+    ) -> Fields? {
+        guard case .mapping(let pairs) = node.content else {
+            error(node, "\(what) must be a mapping; got \(node.kindName)")
+            return nil
+        }
+        var fields = Fields(node: node)
+        for pair in pairs {
+            let key = pair.key.string ?? ""
+            if allowsExtensions, key.hasPrefix("x-") { continue }
+            guard keys.contains(key) else {
+                let suggestion = Suggestions.closest(to: key, in: keys)
+                error(
+                    pair.key, "unknown key '\(key)' in \(what)",
+                    hint: suggestion.map { "did you mean '\($0)'?" }
+                        ?? "\(what) accepts " + keys.joined(separator: ", "))
+                continue
+            }
+            fields.values[key] = pair.value
+            fields.keys[key] = pair.key
+            fields.order.append(key)
+        }
+        return fields
+    }
+
+    mutating func require(_ fields: Fields, _ key: String, of what: String) -> YAMLNode? {
+        if let value = fields[key] { return value }
+        error(fields.node, "\(what) is missing '\(key)'")
+        return nil
+    }
+
+    /// The text of a scalar with `${name}` references replaced, and its core-schema value.
+    mutating func scalar(_ node: YAMLNode, _ what: String) -> (text: String, value: YAMLScalar)? {
+        guard case .scalar(let text, _) = node.content, let value = node.scalarValue else {
+            error(node, "\(what) must be a single value; got \(node.kindName)")
+            return nil
+        }
+        guard text.contains("${") else { return (text, value) }
+
+        let pieces = Parameters.pieces(of: text.trimmingCharacters(in: .whitespaces))
+        var substituted = ""
+        for piece in pieces {
+            switch piece {
+            case .text(let literal):
+                substituted += literal
+            case .reference(let name):
+                guard let parameter = parameters.values[name] else {
+                    let suggestion = Suggestions.closest(to: name, in: parameters.names)
+                    error(
+                        node, "undefined parameter '\(name)'",
+                        hint: suggestion.map { "did you mean '${\($0)}'?" }
+                            ?? "declare it under params with a default value")
+                    return nil
+                }
+                // A whole-value reference keeps the parameter's type (a number stays a number).
+                if pieces.count == 1 { return (parameter.text, parameter.scalar) }
+                substituted += parameter.text
+            }
+        }
+        return (substituted, .string(substituted))
+    }
+
+    /// Where a whole-value `${name}` got its value, for hints on errors found in that value.
+    func parameterOrigin(_ node: YAMLNode) -> String? {
+        guard case .scalar(let text, _) = node.content,
+            case .reference(let name)? = Parameters.pieces(of: text).first,
+            let parameter = parameters.values[name]
+        else { return nil }
+        return parameter.overridden
+            ? "the value comes from --set \(name)=\(parameter.text)"
+            : "the value comes from parameter '\(name)' (line \(parameter.location.line))"
+    }
+
+    mutating func string(_ node: YAMLNode, _ what: String) -> String? {
+        guard let (text, value) = scalar(node, what) else { return nil }
+        if case .null = value {
+            error(node, "\(what) must not be empty")
+            return nil
+        }
+        return text
+    }
+
+    mutating func integer(_ node: YAMLNode, _ what: String, in range: ClosedRange<Int>) -> Int? {
+        guard let (text, value) = scalar(node, what) else { return nil }
+        guard case .int(let number) = value else {
+            error(node, "\(what) must be a whole number; got '\(text)'")
+            return nil
+        }
+        guard range.contains(number) else {
+            error(
+                node,
+                "\(what) must be between \(range.lowerBound) and \(range.upperBound); got \(number)"
+            )
+            return nil
+        }
+        return number
+    }
+
+    mutating func number(_ node: YAMLNode, _ what: String) -> Double? {
+        guard let (text, value) = scalar(node, what) else { return nil }
+        switch value {
+        case .int(let number): return Double(number)
+        case .float(let number) where number.isFinite: return number
+        default:
+            error(node, "\(what) must be a number; got '\(text)'")
+            return nil
+        }
+    }
+
+    /// Reads a scalar with one of the value grammars.
+    mutating func parse<Value>(
+        _ node: YAMLNode, _ what: String,
+        _ grammar: (String) -> Result<Value, ValueGrammar.Failure>
+    ) -> Value? {
+        guard let (text, _) = scalar(node, what) else { return nil }
+        switch grammar(text) {
+        case .success(let value):
+            return value
+        case .failure(let failure):
+            let origin = parameterOrigin(node)
+            let hint = [failure.hint, origin].compactMap { $0 }.joined(separator: "; ")
+            error(node, "\(what): \(failure.message)", hint: hint.isEmpty ? nil : hint)
+            return nil
+        }
+    }
+
+    mutating func list(_ node: YAMLNode, _ what: String) -> [YAMLNode]? {
+        guard case .sequence(let items) = node.content else {
+            error(node, "\(what) must be a list; got \(node.kindName)")
+            return nil
+        }
+        return items
+    }
+
+    // MARK: Parameters
+
+    /// Declares `params` and applies the command line's overrides; reported before anything
+    /// reads a value, so that every `${name}` sees its final value.
+    mutating func readParameters(_ node: YAMLNode?) {
+        if let node {
+            if case .mapping(let pairs) = node.content {
+                for pair in pairs {
+                    guard let name = pair.key.string, !name.isEmpty else { continue }
+                    guard Parameters.isValidName(name) else {
+                        error(
+                            pair.key,
+                            "parameter name '\(name)' may only hold letters, digits and '_'",
+                            hint: "for example cart_rate")
+                        continue
+                    }
+                    guard case .scalar(let text, _) = pair.value.content,
+                        let value = pair.value.scalarValue
+                    else {
+                        error(
+                            pair.value,
+                            "parameter '\(name)' must have a single value as its default")
+                        continue
+                    }
+                    switch value {
+                    case .bool, .null:
+                        error(
+                            pair.value,
+                            "parameter '\(name)' needs a number, a rate, a duration or text as its default"
+                        )
+                        continue
+                    default:
+                        break
+                    }
+                    if text.contains("${") {
+                        error(pair.value, "a parameter's default cannot refer to another parameter")
+                        continue
+                    }
+                    parameters.declare(name, text: text, scalar: value, at: pair.value.location)
+                }
+            } else {
+                error(
+                    node,
+                    "params must be a mapping of names to default values; got \(node.kindName)")
+            }
+        }
+        for override in options.overrides {
+            if let problem = parameters.override(override.name, with: override.value) {
+                diagnostics.append(problem)
+            }
+        }
+    }
+}
+
+/// The pairs of a checked mapping, by key, remembering the order they were written in.
+struct Fields {
+    let node: YAMLNode
+    var values: [String: YAMLNode] = [:]
+    var keys: [String: YAMLNode] = [:]
+    var order: [String] = []
+
+    subscript(key: String) -> YAMLNode? { values[key] }
+}

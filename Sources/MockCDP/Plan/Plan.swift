@@ -1,0 +1,135 @@
+/// The checked, fully resolved form of a scenario: plain data that the planner expands.
+///
+/// Every value here is final: parameters are substituted, durations are in
+/// milliseconds, money is in minor units and rates are fractions. `mockcdp plan`
+/// prints it as JSON so that a scenario's meaning can be reviewed and diffed.
+public struct Plan: Codable, Sendable, Equatable {
+    public var scenario: String
+    public var version: Int
+    public var seed: UInt64
+    /// The first possible arrival, in milliseconds since the Unix epoch.
+    public var startMillis: Int64
+    public var durationMillis: Int64
+    public var timezone: String
+    public var site: Site
+    public var store: Store
+    public var catalog: [Product]
+    public var population: Population
+    public var sessionTimeoutMillis: Int64
+    public var funnels: [Funnel]
+}
+
+/// The web site the shoppers visit; pages and product URLs are built on it.
+public struct Site: Codable, Sendable, Equatable {
+    public var url: String
+    public var name: String
+}
+
+/// Money rules of the store: currency, tax, shipping and coupons.
+public struct Store: Codable, Sendable, Equatable {
+    /// ISO 4217 code, such as `USD`.
+    public var currency: String
+    /// Digits after the decimal point for the currency: 2 for USD, 0 for JPY.
+    public var currencyDecimals: Int
+    public var taxRate: Rate
+    public var shippingMinor: Int64
+    /// Orders whose subtotal reaches this amount ship free.
+    public var freeShippingOverMinor: Int64?
+    public var coupons: [Coupon]
+}
+
+public struct Coupon: Codable, Sendable, Equatable {
+    public var code: String
+    /// Share of the order's revenue taken off.
+    public var off: Rate
+    /// Share of orders that use this coupon.
+    public var share: Rate
+}
+
+public struct Product: Codable, Sendable, Equatable {
+    public var id: String
+    public var sku: String
+    public var name: String
+    public var brand: String?
+    public var category: String?
+    public var variant: String?
+    public var priceMinor: Int64
+    public var imageURL: String?
+    public var url: String
+    /// Popularity weight: how often catalog picks choose this product, relative to the rest.
+    public var weight: Double
+}
+
+public struct Population: Codable, Sendable, Equatable {
+    public var users: Int
+    public var arrivals: ArrivalPattern
+    /// Share of users who are signed in when they arrive.
+    public var identified: Rate
+    public var traits: [Trait]
+    public var locales: [Weighted<String>]
+    public var devices: [Weighted<Device>]
+    public var timezones: [Weighted<String>]
+    /// Campaigns of landing pages; `nil` stands for direct traffic.
+    public var campaigns: [Weighted<Campaign?>]
+}
+
+public enum ArrivalPattern: String, Codable, Sendable, Equatable, CaseIterable {
+    /// Evenly spread over the duration, each user jittered within their own slot.
+    case uniform
+    /// A Poisson process conditioned on exactly the declared number of arrivals.
+    case poisson
+}
+
+/// The fake identity attributes a user's identify call carries.
+public enum Trait: String, Codable, Sendable, Equatable, CaseIterable {
+    case name
+    case email
+    case phone
+    case address
+    case createdAt = "created_at"
+}
+
+public enum Device: String, Codable, Sendable, Equatable, CaseIterable {
+    case desktop
+    case mobile
+    case tablet
+}
+
+public struct Campaign: Codable, Sendable, Equatable {
+    public var name: String
+    public var source: String
+    public var medium: String
+    public var term: String?
+    public var content: String?
+}
+
+/// A choice with a relative weight; weights of one list need not add up to anything.
+public struct Weighted<Value: Codable & Sendable & Equatable>: Codable, Sendable, Equatable {
+    public var value: Value
+    public var weight: Double
+}
+
+/// A probability between 0 and 1.
+public struct Rate: Codable, Sendable, Equatable, Hashable, CustomStringConvertible {
+    public var fraction: Double
+
+    public init(_ fraction: Double) {
+        self.fraction = fraction
+    }
+
+    public init(from decoder: any Decoder) throws {
+        fraction = try decoder.singleValueContainer().decode(Double.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(fraction)
+    }
+
+    public var description: String {
+        let percent = fraction * 100
+        return percent == percent.rounded() ? "\(Int(percent))%" : "\(percent)%"
+    }
+
+    public static let always = Rate(1)
+}

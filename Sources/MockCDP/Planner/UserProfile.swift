@@ -1,0 +1,112 @@
+/// Who one simulated user is: identifiers, where they browse from and what they landed on.
+///
+/// Drawn once per user from a stream keyed by the seed and the user's index, so the
+/// profile does not depend on the funnels or on any other user.
+struct UserProfile: Sendable {
+    let index: Int
+    let anonymousId: String
+    let userId: String
+    let identifiedOnArrival: Bool
+    let funnelIndex: Int
+    let locale: String
+    let timezone: String
+    let device: Device
+    let userAgent: String
+    let ip: String
+    let campaign: Campaign?
+    let identity: FakeIdentity
+    /// When the user's account was made, for the `createdAt` trait.
+    let createdAtMillis: Int64
+
+    init(index: Int, plan: Plan, funnelWeights: [Double]) {
+        self.index = index
+        var random = RandomStream(plan.seed, UInt64(index), RandomStream.key("profile"))
+        anonymousId = Identifiers.uuid(&random)
+        userId = "usr_" + Identifiers.hex(random.next(), digits: 16)
+        identifiedOnArrival = random.chance(plan.population.identified)
+        funnelIndex = random.index(weights: funnelWeights)
+
+        let population = plan.population
+        locale = population.locales[random.index(weights: population.locales.map(\.weight))].value
+        timezone =
+            population.timezones[random.index(weights: population.timezones.map(\.weight))].value
+        device = population.devices[random.index(weights: population.devices.map(\.weight))].value
+        let agents = UserAgents.forDevice(device)
+        userAgent = agents[Int(random.below(UInt64(agents.count)))]
+        ip = Identifiers.publicIPv4(&random)
+        campaign =
+            population.campaigns[random.index(weights: population.campaigns.map(\.weight))].value
+        identity = FakeIdentity(locale: locale, random: &random)
+        let threeYears: UInt64 = 3 * 365 * 86_400_000
+        createdAtMillis = plan.startMillis - 86_400_000 - Int64(random.below(threeYears))
+    }
+}
+
+/// Identifiers in the shapes downstream tools expect.
+enum Identifiers {
+    /// A UUID in the RFC 9562 layout (version 4 bits), from the stream rather than the system.
+    static func uuid(_ random: inout RandomStream) -> String {
+        let (high, low) = random.uuidBytes()
+        let versioned = (high & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000
+        let varianted = (low & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
+        let a = hex(versioned >> 32, digits: 8)
+        let b = hex((versioned >> 16) & 0xFFFF, digits: 4)
+        let c = hex(versioned & 0xFFFF, digits: 4)
+        let d = hex(varianted >> 48, digits: 4)
+        let e = hex(varianted & 0xFFFF_FFFF_FFFF, digits: 12)
+        return "\(a)-\(b)-\(c)-\(d)-\(e)"
+    }
+
+    static func hex(_ value: UInt64, digits: Int) -> String {
+        let text = String(value, radix: 16)
+        return String(repeating: "0", count: max(0, digits - text.count)) + text
+    }
+
+    /// Blocks of ordinary public address space, so that no address is private,
+    /// loopback, multicast or reserved for documentation.
+    private static let firstOctets: [UInt64] = [
+        24, 50, 66, 67, 68, 69, 71, 72, 73, 76, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92,
+        93, 94, 95, 98, 99, 104, 107, 108, 109, 151, 173, 174, 176, 178, 184, 185, 188, 193, 194,
+        195, 212, 213, 217,
+    ]
+
+    static func publicIPv4(_ random: inout RandomStream) -> String {
+        let first = firstOctets[Int(random.below(UInt64(firstOctets.count)))]
+        return "\(first).\(random.below(256)).\(random.below(256)).\(1 + random.below(254))"
+    }
+}
+
+/// User agents of current browsers, by device class.
+enum UserAgents {
+    static func forDevice(_ device: Device) -> [String] {
+        switch device {
+        case .desktop: desktop
+        case .mobile: mobile
+        case .tablet: tablet
+        }
+    }
+
+    static let desktop = [
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+            + "Chrome/131.0.0.0 Safari/537.36",
+        "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+            + "Version/18.1 Safari/605.1.15",
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0",
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+            + "Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0",
+    ]
+    static let mobile = [
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 "
+            + "(KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1",
+        "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+            + "Chrome/131.0.0.0 Mobile Safari/537.36",
+        "Mozilla/5.0 (Linux; Android 14; SM-S921B) AppleWebKit/537.36 (KHTML, like Gecko) "
+            + "Chrome/131.0.0.0 Mobile Safari/537.36",
+    ]
+    static let tablet = [
+        "Mozilla/5.0 (iPad; CPU OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+            + "Version/18.1 Mobile/15E148 Safari/604.1",
+        "Mozilla/5.0 (Linux; Android 14; SM-X710) AppleWebKit/537.36 (KHTML, like Gecko) "
+            + "Chrome/131.0.0.0 Safari/537.36",
+    ]
+}

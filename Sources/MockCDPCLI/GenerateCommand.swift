@@ -1,0 +1,176 @@
+import Foundation
+import MockCDP
+
+/// `mockcdp generate FILE`: compiles a scenario into NDJSON, or checks it against a golden file.
+enum GenerateCommand: Command {
+    static let name = "generate"
+    static let summary = "compile a scenario into NDJSON (or --check it against a golden file)"
+    static let help = """
+        Usage: mockcdp generate FILE [-o OUT] [--seed N] [--set NAME=VALUE]... [--check GOLDEN]
+
+        Writes the scenario's timeline as NDJSON: one Segment message per line, in
+        timestamp order. The output depends only on the scenario, its parameters,
+        the seed and the mockcdp version: two runs give identical bytes.
+
+        Options:
+          -o, --output OUT     write to OUT instead of stdout (written to a temporary
+                               file first and moved into place when complete)
+          --check GOLDEN       compare with a golden NDJSON file instead of writing;
+                               exit 1 and show the first differing line if they differ
+        \(ScenarioInput.optionsHelp)
+
+        Examples:
+          mockcdp generate Scenarios/storefront.yaml -o storefront.ndjson
+          mockcdp generate Scenarios/storefront.yaml --set visitors=200 | head
+          mockcdp generate Scenarios/storefront.yaml --check Scenarios/storefront.ndjson
+
+        """
+
+    static func run(_ arguments: [String], terminal: Terminal) throws -> ExitCode {
+        let options =
+            ScenarioInput.options + [
+                .init(name: "output", short: "o", takesValue: true),
+                .init(name: "check", short: nil, takesValue: true),
+            ]
+        let parsed = try Arguments(arguments, options: options)
+        guard parsed.positional.count == 1, let path = parsed.positional.first else {
+            throw UsageError(
+                message: parsed.positional.isEmpty
+                    ? "no scenario file given" : "give exactly one scenario file",
+                hint: "mockcdp generate shop.yaml -o shop.ndjson")
+        }
+        let plan = try ScenarioInput.load(
+            path, options: try ScenarioInput.compileOptions(parsed), terminal: terminal)
+
+        if let goldenPath = parsed.value("check") {
+            return try check(plan, against: goldenPath, terminal: terminal)
+        }
+        if let outputPath = parsed.value("output"), outputPath != "-" {
+            let file = try AtomicOutputFile(path: outputPath)
+            var writer = NDJSONWriter(handle: file.handle)
+            do {
+                try stream(plan, into: &writer, terminal: terminal)
+                try file.commit()
+            } catch {
+                file.discard()
+                throw error
+            }
+            terminal.say("wrote \(writer.eventsWritten) events to \(outputPath)\n")
+        } else {
+            var writer = NDJSONWriter(handle: terminal.output)
+            try stream(plan, into: &writer, terminal: terminal)
+        }
+        return .success
+    }
+
+    private static func check(_ plan: Plan, against goldenPath: String, terminal: Terminal) throws
+        -> ExitCode
+    {
+        guard let golden = FileHandle(forReadingAtPath: goldenPath) else {
+            throw ReportedDiagnostics(
+                text: "error: cannot read golden file '\(goldenPath)'\n"
+                    + "  hint: create it with: mockcdp generate SCENARIO -o \(goldenPath)\n",
+                exitCode: .noInput)
+        }
+        defer { try? golden.close() }
+        var comparison = GoldenComparison(golden: golden)
+        try stream(plan, into: &comparison, terminal: terminal)
+        guard let difference = comparison.difference else {
+            terminal.say("\(goldenPath): identical\n")
+            return .success
+        }
+        var report =
+            "\(goldenPath):\(difference.line): the generated timeline differs from the golden file\n"
+        report += "  expected: \(difference.expected.map(shorten) ?? "(end of golden file)")\n"
+        report += "  actual:   \(difference.actual.map(shorten) ?? "(end of generated timeline)")\n"
+        report +=
+            "  hint: if the change is intended, regenerate the golden file with -o \(goldenPath)\n"
+        terminal.say(report)
+        return .failure
+    }
+
+    private static func shorten(_ line: String) -> String {
+        line.count > 400 ? String(line.prefix(400)) + "…" : line
+    }
+
+    /// Feeds the whole timeline into a sink, with a progress line on a terminal.
+    static func stream(_ plan: Plan, into sink: inout some EventSink, terminal: Terminal) throws {
+        var progress = Progress(total: plan.population.users, terminal: terminal)
+        var timeline = Timeline(plan: plan)
+        var count = 0
+        while let event = timeline.next() {
+            try sink.write(event)
+            count += 1
+            if count & 0x3FFF == 0 { progress.update(events: count, lastUser: event.user) }
+        }
+        try sink.finish()
+        progress.finish()
+    }
+}
+
+/// A redrawn progress line on stderr, shown only when stderr is a terminal.
+struct Progress {
+    let total: Int
+    let terminal: Terminal
+    private let started = Date()
+    private var lastDraw = Date.distantPast
+    private var drawn = false
+
+    init(total: Int, terminal: Terminal) {
+        self.total = total
+        self.terminal = terminal
+    }
+
+    mutating func update(events: Int, lastUser: Int) {
+        guard terminal.errorsIsTerminal, Date().timeIntervalSince(lastDraw) >= 0.25 else { return }
+        lastDraw = Date()
+        let elapsed = max(Date().timeIntervalSince(started), 0.001)
+        let share = total > 0 ? Double(lastUser + 1) / Double(total) : 1
+        terminal.say(
+            String(
+                format: "\r\u{1B}[K%d events, %.0f events/s, users %.0f%%", events,
+                Double(events) / elapsed,
+                share * 100))
+        drawn = true
+    }
+
+    mutating func finish() {
+        if drawn { terminal.say("\r\u{1B}[K") }
+    }
+}
+
+/// An output file written beside its final path and moved into place only when complete,
+/// so that an interrupted run never leaves a truncated file where a good one was.
+struct AtomicOutputFile {
+    let path: String
+    let temporaryPath: String
+    let handle: FileHandle
+
+    init(path: String) throws {
+        self.path = path
+        let url = URL(fileURLWithPath: path)
+        temporaryPath =
+            url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).partial").path
+        guard FileManager.default.createFile(atPath: temporaryPath, contents: nil),
+            let handle = FileHandle(forWritingAtPath: temporaryPath)
+        else {
+            throw OutputError(
+                message: "cannot write '\(path)': check that its folder exists and is writable")
+        }
+        self.handle = handle
+    }
+
+    func commit() throws {
+        try handle.close()
+        guard rename(temporaryPath, path) == 0 else {
+            discard()
+            throw OutputError(message: "cannot move the output into place at '\(path)'")
+        }
+    }
+
+    func discard() {
+        try? handle.close()
+        try? FileManager.default.removeItem(atPath: temporaryPath)
+    }
+}

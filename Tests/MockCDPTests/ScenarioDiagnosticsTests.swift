@@ -1,0 +1,116 @@
+import Foundation
+import MockCDP
+import Testing
+
+@Suite("Diagnostics for bad scenarios")
+struct ScenarioDiagnosticsTests {
+    static let valid = """
+        scenario: diag
+        version: 1
+        start: 2026-05-01T00:00:00Z
+        duration: 2h
+        population:
+          users: 10
+        funnels:
+          main:
+            - page: Home
+            - track: Signed Up
+              rate: 20%
+        """
+
+    /// Runs `validate` on `yaml` and returns the status and what it printed.
+    func validate(_ yaml: String) throws -> (status: Int32, errors: String, path: String) {
+        let path = try writeScenario(yaml)
+        let run = try runTool(["validate", path])
+        return (run.status, run.errors, path)
+    }
+
+    @Test("a valid scenario passes")
+    func validScenario() throws {
+        let result = try validate(Self.valid)
+        #expect(result.status == 0)
+        #expect(result.errors.contains("ok (10 users, 1 funnel, 2 steps)"))
+    }
+
+    @Test("a rate of 120% is reported at its line and column with a hint")
+    func rateTooHigh() throws {
+        let result = try validate(
+            Self.valid.replacingOccurrences(of: "rate: 20%", with: "rate: 120%"))
+        #expect(result.status == 65)
+        #expect(
+            result.errors.contains(
+                "\(result.path):11:13: error: rate: rate must be between 0% and 100%; got 120%\n"
+                    + "          rate: 120%\n"
+                    + "                ^\n"))
+        #expect(result.errors.contains("hint:"))
+    }
+
+    @Test("a negative duration is an error")
+    func negativeDuration() throws {
+        let result = try validate(
+            Self.valid.replacingOccurrences(of: "duration: 2h", with: "duration: -2h"))
+        #expect(result.status == 65)
+        #expect(
+            result.errors.contains(
+                "\(result.path):4:11: error: duration: duration must not be negative"))
+    }
+
+    @Test("an unknown key gets a 'did you mean'")
+    func misspelledKey() throws {
+        let result = try validate(
+            Self.valid.replacingOccurrences(of: "  users: 10", with: "  userz: 10"))
+        #expect(result.status == 65)
+        #expect(
+            result.errors.contains("\(result.path):6:3: error: unknown key 'userz' in population"))
+        #expect(result.errors.contains("hint: did you mean 'users'?"))
+    }
+
+    @Test("a YAML syntax error points at the problem")
+    func syntaxError() throws {
+        let result = try validate(
+            Self.valid.replacingOccurrences(of: "- page: Home", with: "- page: [Home"))
+        #expect(result.status == 65)
+        #expect(result.errors.contains("\(result.path):"))
+        #expect(result.errors.contains("error:"))
+        #expect(result.errors.contains("^"))
+    }
+
+    @Test("a missing file exits 66")
+    func missingFile() throws {
+        let run = try runTool(["validate", "/nonexistent/shop.yaml"])
+        #expect(run.status == 66)
+        #expect(run.errors.contains("cannot read '/nonexistent/shop.yaml': no such file"))
+    }
+
+    @Test("every error of a file is reported in one run")
+    func allErrors() throws {
+        let broken = Self.valid
+            .replacingOccurrences(of: "rate: 20%", with: "rate: 120%")
+            .replacingOccurrences(of: "duration: 2h", with: "duration: 2")
+            .replacingOccurrences(of: "  users: 10", with: "  users: ten")
+        let result = try validate(broken)
+        #expect(result.status == 65)
+        #expect(result.errors.components(separatedBy: ": error: ").count - 1 == 3)
+        #expect(result.errors.contains("3 errors"))
+    }
+
+    @Test("a parameter override of the wrong kind is refused")
+    func wrongOverride() throws {
+        let path = try writeScenario(
+            Self.valid.replacingOccurrences(
+                of: "rate: 20%", with: "rate: ${signup}") + "\nparams: {signup: 20%}\n")
+        #expect(try runTool(["validate", path, "--set", "signup=5%"]).status == 0)
+        let run = try runTool(["validate", path, "--set", "signup=fast"])
+        #expect(run.status == 65)
+        #expect(run.errors.contains("'signup' is a rate parameter"))
+    }
+
+    @Test("an e-commerce event needs a cart before it")
+    func orderWithoutCart() throws {
+        let yaml = Self.valid.replacingOccurrences(
+            of: "track: Signed Up", with: "track: Order Completed")
+        let result = try validate(yaml)
+        #expect(result.status == 65)
+        #expect(result.errors.contains("needs a cart"))
+    }
+}
