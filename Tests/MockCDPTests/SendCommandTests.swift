@@ -49,7 +49,8 @@ struct SendCommandTests {
         try await stub.release()
 
         // A plain re-run must not start over under new ids.
-        let refused = try await runExecutable(arguments, environment: environment, directory: directory)
+        let refused = try await runExecutable(
+            arguments, environment: environment, directory: directory)
         #expect(refused.status == 64)
         #expect(refused.stderr.contains("--resume"))
 

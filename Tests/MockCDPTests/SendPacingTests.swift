@@ -30,7 +30,8 @@ struct SendPacingTests {
             let time = EventTime(
                 millisecondsSinceEpoch: 1_714_564_800_000 + Int64(index) * 1000 * secondsApart)
             let text =
-                #"{"type":"page","userId":"u","messageId":"p\#(index)","timestamp":"\#(time.iso8601)"}"#
+                #"{"type":"page","userId":"u","messageId":"p\#(index)","#
+                + #""timestamp":"\#(time.iso8601)"}"#
             return MessageLine(number: index + 1, bytes: Array(text.utf8))
         }
     }
