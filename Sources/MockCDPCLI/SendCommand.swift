@@ -217,6 +217,10 @@ private enum SendInput {
                 path, options: try ScenarioInput.compileOptions(parsed), terminal: terminal)
             return .scenario(plan, path: path)
         }
+        if parsed.value("seed") != nil || !parsed.all("set").isEmpty {
+            throw UsageError(
+                message: "--seed and --set apply to scenarios; \(path) is read as NDJSON")
+        }
         let file = try NDJSONFile(path: path)
         // Counting only what is left keeps the ETA honest on a resumed run.
         var firstLine = 1

@@ -63,12 +63,13 @@ struct BatchBuilder {
                 current = nil
             }
         }
-        if var batch = current {
-            batch.head.append(UInt8(ascii: ","))
-            batch.head.append(contentsOf: message.bytes)
-            batch.messageCount += 1
-            batch.lastLine = message.line
-            current = batch
+        if current != nil {
+            // Mutated in place: a copy of the batch would share the head's storage and make
+            // every append copy up to 475 KB.
+            current!.head.append(UInt8(ascii: ","))
+            current!.head.append(contentsOf: message.bytes)
+            current!.messageCount += 1
+            current!.lastLine = message.line
         } else {
             var head = Batch.opening
             head.reserveCapacity(min(maximumBodyBytes, 64 * 1024))

@@ -64,8 +64,12 @@ struct Run: Sendable {
                 }
             }
 
+            // Checked once per batch rather than per message: it costs a hop to the ledger.
+            var checkpointFailed = false
+
             func submit(_ batch: Batch) async {
                 await ledger.register(batch)
+                checkpointFailed = await ledger.writeError != nil
                 while inFlight >= configuration.maximumInFlight, let done = await group.next() {
                     inFlight -= 1
                     note(done)
@@ -75,8 +79,7 @@ struct Run: Sendable {
             }
 
             for line in lines {
-                if halt.isRequested || Task.isCancelled { break }
-                if await ledger.writeError != nil { break }
+                if halt.isRequested || Task.isCancelled || checkpointFailed { break }
                 guard line.number >= firstLine else { continue }
 
                 let checked: CheckedMessage
