@@ -9,7 +9,8 @@
 #   case=NAME events=N seconds=S events_per_s=R bytes=B
 # On 2 cores the sender and the stub share the CPU, so the send figure includes the stub's cost;
 # the raw case (a Python client posting prebuilt 500-message batches) shows where the stub
-# itself tops out.
+# itself tops out, and the dry-run case (bodies written to /dev/null, no network) shows where
+# the sender itself does.
 set -euo pipefail
 
 events=${1:-100000}
@@ -92,6 +93,12 @@ stop_stub
 tail -1 "$work/send.log" >&2
 echo "stub received (unique ids, requests): $received" >&2
 report "send(whole run, with file check)" "$(echo "$end - $begin" | bc)"
+
+begin=$(date +%s.%N)
+"$tool" send "$work/events.ndjson" --dry-run --checkpoint "$work/dry.json" \
+    > /dev/null 2> "$work/dry.log"
+end=$(date +%s.%N)
+report "send --dry-run(no network, with file check)" "$(echo "$end - $begin" | bc)"
 
 start_stub
 seconds=$(python3 - "$work/events.ndjson" "$port" <<'PY'

@@ -199,7 +199,8 @@ public struct CredentialsCheck: Sendable {
                 getnameinfo(
                     address, entry.ai_addrlen, &name, socklen_t(name.count), nil, 0,
                     NI_NUMERICHOST)
-                let text = String(decoding: name.prefix { $0 != 0 }.map(UInt8.init), as: UTF8.self)
+                let text = String(
+                    decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
                 if !addresses.contains(where: { $0.text == text }) {
                     addresses.append(Address(family: entry.ai_family, storage: storage, text: text))
                 }
