@@ -155,7 +155,11 @@ extension ScenarioChecker {
             fields["quantity"].map { parse($0, "quantity", ValueGrammar.intRange) } ?? IntRange.one
         var properties =
             fields["properties"].flatMap { literalObject($0, "properties") } ?? JSONObject()
-        if callKey == "identify", case .scalar = callNode.content, callNode.isNull == false {
+        if callKey == "identify", case .sequence = callNode.content {
+            error(
+                callNode, "identify takes extra traits as a mapping, or nothing",
+                hint: "write 'identify:' alone, or 'identify: { plan: pro }'")
+        } else if callKey == "identify", case .scalar = callNode.content, callNode.isNull == false {
             error(
                 callNode, "identify takes extra traits as a mapping, or nothing",
                 hint: "write 'identify:' alone, or 'identify: { plan: pro }'")
@@ -196,9 +200,8 @@ extension ScenarioChecker {
                 productNode,
                 "'product' belongs to product events such as Product Viewed and Product Added")
         }
-        if let quantityNode = fields.keys["quantity"], case .track(_, let role) = call,
-            role != .addToCart
-        {
+        let addsToCart = if case .track(_, .addToCart)? = call { true } else { false }
+        if let quantityNode = fields.keys["quantity"], !addsToCart {
             error(quantityNode, "'quantity' belongs to Product Added steps")
         }
         if let quantity, quantity.lower == 0, let node = fields["quantity"] {
