@@ -50,9 +50,6 @@ struct BatchBuilder {
         Batch.opening.count + byteCount + Batch.closingCount <= maximumBodyBytes
     }
 
-    /// The number of messages waiting in the unfinished batch.
-    var pendingCount: Int { current?.messageCount ?? 0 }
-
     /// Adds a message; returns the batch it closed when the message did not fit beside it.
     mutating func add(_ message: PreparedMessage) -> Batch? {
         var closed: Batch?

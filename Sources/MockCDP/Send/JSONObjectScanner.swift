@@ -50,10 +50,6 @@ struct JSONObjectScanner {
         var reader = Reader(input: line)
         return try reader.readTopLevelObject()
     }
-
-    static func scan(_ line: [UInt8]) throws(JSONScanError) -> Result {
-        try line.withUnsafeBufferPointer { buffer throws(JSONScanError) in try scan(buffer) }
-    }
 }
 
 private struct Reader {

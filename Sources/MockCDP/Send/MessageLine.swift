@@ -12,11 +12,4 @@ public struct MessageLine: Sendable {
         self.number = number
         self.bytes = bytes
     }
-
-    /// Numbers a sequence of message texts from 1, for producers that yield bare lines.
-    public static func numbered<Lines: Sequence>(
-        _ lines: Lines
-    ) -> some Sequence<MessageLine> where Lines.Element == [UInt8] {
-        lines.enumerated().lazy.map { MessageLine(number: $0.offset + 1, bytes: $0.element) }
-    }
 }

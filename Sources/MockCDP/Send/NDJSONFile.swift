@@ -14,9 +14,9 @@ public struct NDJSONFile: Sendable {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
         } catch {
-            let location = SourceLocation(file: path, line: 0, column: 0)
+            let reason = YAMLParser.reasonUnreadable(path)
             throw DiagnosticError(
-                .error(at: location, "cannot read the input file"), isMissingInput: true)
+                .error(at: nil, "cannot read '\(path)': \(reason)"), isMissingInput: true)
         }
         self.path = path
     }

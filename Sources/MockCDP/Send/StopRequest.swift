@@ -8,7 +8,6 @@ import Foundation
 public final class StopRequest: @unchecked Sendable {
     private let lock = NSLock()
     private var requested = false
-    private var signalNumber: Int32?
     private let parent: StopRequest?
 
     public init() {
@@ -24,16 +23,8 @@ public final class StopRequest: @unchecked Sendable {
         lock.withLock { requested } || parent?.isRequested == true
     }
 
-    /// The signal that asked for the stop, if one did.
-    public var signal: Int32? {
-        lock.withLock { signalNumber }
-    }
-
-    public func request(signal: Int32? = nil) {
-        lock.withLock {
-            requested = true
-            if signalNumber == nil { signalNumber = signal }
-        }
+    public func request() {
+        lock.withLock { requested = true }
     }
 
     /// Routes SIGINT and SIGTERM to this request for the rest of the process's life.
@@ -56,7 +47,7 @@ public final class StopRequest: @unchecked Sendable {
                 usleep(50_000)
                 let number = receivedStopSignal
                 guard number != 0, let self else { continue }
-                self.request(signal: number)
+                self.request()
                 onFirstSignal(number)
                 return
             }
