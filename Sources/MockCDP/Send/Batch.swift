@@ -2,12 +2,12 @@
 ///
 /// `sentAt` must be the time of each attempt, so the body is finished per attempt by
 /// appending `],"sentAt":"…"}` to the head; the head is built once.
-public struct Batch: Sendable {
+struct Batch: Sendable {
     /// Position of the batch in the run, from 0: the checkpoint settles batches in this order.
-    public var serial: Int
-    public var firstLine: Int
-    public var lastLine: Int
-    public var messageCount: Int
+    var serial: Int
+    var firstLine: Int
+    var lastLine: Int
+    var messageCount: Int
     /// `{"batch":[m1,m2,…` without the closing bracket.
     var head: [UInt8]
 
@@ -16,10 +16,10 @@ public struct Batch: Sendable {
     static let closingCount = 12 + 24 + 2
 
     /// The body's size in bytes, whatever the attempt.
-    public var bodyCount: Int { head.count + Self.closingCount }
+    var bodyCount: Int { head.count + Self.closingCount }
 
     /// The request body with `sentAt` set to `sentAt`.
-    public func body(sentAt: EventTime) -> [UInt8] {
+    func body(sentAt: EventTime) -> [UInt8] {
         var body = head
         body.reserveCapacity(bodyCount)
         body.append(contentsOf: Array("],\"sentAt\":\"".utf8))

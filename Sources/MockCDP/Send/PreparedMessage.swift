@@ -1,13 +1,13 @@
 /// A message ready to go into a batch: salted `messageId`, optionally rebased times, compact.
-public struct PreparedMessage: Sendable {
+struct PreparedMessage: Sendable {
     /// The line (or timeline position) the message came from.
-    public var line: Int
+    var line: Int
     /// The compact JSON as it will be sent; its count is what Segment's 32 KB limit applies to.
-    public var bytes: [UInt8]
+    var bytes: [UInt8]
     /// The `messageId` as sent.
-    public var messageID: String
+    var messageID: String
     /// The event time from the input, before any rebasing: pacing follows these offsets.
-    public var eventTime: EventTime?
+    var eventTime: EventTime?
 }
 
 /// Applies a run's edits to checked messages.
