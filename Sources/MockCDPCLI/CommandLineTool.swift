@@ -57,8 +57,8 @@ public enum CommandLineTool {
     static var commands: [CommandEntry] {
         [
             CommandEntry(ValidateCommand.self), CommandEntry(PlanCommand.self),
-            CommandEntry(GenerateCommand.self), CommandEntry(SendCommand.self),
-            CommandEntry(CheckCredentialsCommand.self),
+            CommandEntry(GenerateCommand.self), CommandEntry(StatsCommand.self),
+            CommandEntry(SendCommand.self), CommandEntry(CheckCredentialsCommand.self),
         ]
     }
 

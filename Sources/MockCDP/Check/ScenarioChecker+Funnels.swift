@@ -1,8 +1,11 @@
 extension ScenarioChecker {
     static let callKeys = ["page", "track", "identify"]
+    /// `branch` is here for "did you mean": an item holding it is read as a branch instead.
     static let stepKeys =
         callKeys + [
-            "rate", "after", "repeat", "properties", "product", "quantity", "path", "title",
+            "rate", "after", "repeat", "optional", "branch", "properties", "product", "quantity",
+            "path",
+            "title",
             "category",
         ]
 
@@ -54,56 +57,13 @@ extension ScenarioChecker {
                 error(stepsNode, "funnel '\(name)' has no steps")
                 continue
             }
-            var steps: [Step] = []
-            var cartFilled = false
-            var unreachableFrom: Step?
-            for (index, item) in items.enumerated() {
-                guard
-                    let step = readStep(
-                        item, first: index == 0, site: site, catalog: catalog,
-                        hasCatalog: hasCatalog)
-                else {
-                    continue
-                }
-                if let duration, let longest = step.after.maximum, longest > duration,
-                    case .mapping(let pairs) = item.content,
-                    let afterNode = pairs.first(where: { $0.key.string == "after" })?.value
-                {
-                    warning(
-                        afterNode, "this delay can be longer than the whole scenario",
-                        hint: "events after the end of the duration are still written")
-                }
-                if case .track(_, let role) = step.call {
-                    if role == .addToCart { cartFilled = true }
-                    if role.needsCart, !cartFilled {
-                        error(
-                            item,
-                            "\(step.call.label) needs a cart, but no Product Added step comes before it",
-                            hint: "add a 'track: Product Added' step earlier in the funnel")
-                    }
-                    if role == .order {
-                        cartFilled = false
-                        if step.repeats.upper > 1, case .mapping(let pairs) = item.content,
-                            let repeatNode = pairs.first(where: { $0.key.string == "repeat" })?
-                                .value
-                        {
-                            error(
-                                repeatNode, "an order cannot repeat: the cart is empty after it",
-                                hint: "add another Product Added step before a second order")
-                        }
-                    }
-                }
-                if let blocker = unreachableFrom {
-                    warning(
-                        item, "no user can reach this step: an earlier step has a rate of 0%",
-                        hint: "see line \(blocker.location.line)")
-                } else if step.rate.fraction == 0 {
-                    warning(item, "no user converts to this step: its rate is 0%")
-                    unreachableFrom = step
-                }
-                steps.append(step)
-            }
-            funnels.append(Funnel(name: name, weight: weight, steps: steps))
+            var reading = FunnelReading(site: site, catalog: catalog, hasCatalog: hasCatalog)
+            var state = FunnelReading.State()
+            readSequence(items, state: &state, into: &reading, branch: nil, duration: duration)
+            funnels.append(
+                Funnel(
+                    name: name, weight: weight, steps: reading.steps,
+                    branches: reading.branches))
         }
         if funnels.count == pairs.count, !funnels.contains(where: { $0.weight > 0 }) {
             error(
@@ -111,6 +71,129 @@ extension ScenarioChecker {
                 hint: "give at least one funnel a weight above zero")
         }
         return funnels.count == pairs.count ? funnels : nil
+    }
+
+    /// Reads a list of steps, and branches when not already inside one.
+    private mutating func readSequence(
+        _ items: [YAMLNode], state: inout FunnelReading.State, into reading: inout FunnelReading,
+        branch: BranchPosition?, duration: Int64?
+    ) {
+        for item in items {
+            if let branchNode = item["branch"]?.value {
+                readBranch(
+                    item, branchNode, state: &state, into: &reading, inside: branch,
+                    duration: duration)
+                state.first = false
+                continue
+            }
+            defer { state.first = false }
+            guard
+                var step = readStep(
+                    item, first: state.first, site: reading.site, catalog: reading.catalog,
+                    hasCatalog: reading.hasCatalog)
+            else { continue }
+            step.branch = branch
+            if let duration, let longest = step.after.maximum, longest > duration,
+                let afterNode = item["after"]?.value
+            {
+                warning(
+                    afterNode, "this delay can be longer than the whole scenario",
+                    hint: "events after the end of the duration are still written")
+            }
+            if case .track(_, let role) = step.call {
+                if role.needsCart, !state.cartFilled {
+                    error(
+                        item,
+                        "\(step.call.label) needs a cart, but no Product Added step comes before it",
+                        hint: "add a 'track: Product Added' step earlier in the funnel"
+                            + (state.cartMaybeFilled
+                                ? "; one that every user takes, not optional or in one arm" : ""))
+                }
+                if role == .addToCart {
+                    state.cartMaybeFilled = true
+                    if !step.optional { state.cartFilled = true }
+                }
+                if role == .order {
+                    state.cartFilled = false
+                    state.cartMaybeFilled = false
+                    if step.repeats.upper > 1, let repeatNode = item["repeat"]?.value {
+                        error(
+                            repeatNode, "an order cannot repeat: the cart is empty after it",
+                            hint: "add another Product Added step before a second order")
+                    }
+                }
+            }
+            if let blocker = state.unreachableFrom {
+                warning(
+                    item, "no user can reach this step: an earlier step has a rate of 0%",
+                    hint: blocker.file == item.location.file
+                        ? "see line \(blocker.line)" : "see \(blocker)")
+            } else if step.rate.fraction == 0 {
+                warning(
+                    item, "no user converts to this step: its rate is 0%",
+                    hint: step.optional ? "every user skips it" : nil)
+                if !step.optional { state.unreachableFrom = step.location }
+            }
+            reading.steps.append(step)
+        }
+    }
+
+    /// `branch: [{weight: 60%, steps: [...]}, ...]`: each user takes one arm, by weight.
+    private mutating func readBranch(
+        _ item: YAMLNode, _ node: YAMLNode, state: inout FunnelReading.State,
+        into reading: inout FunnelReading, inside: BranchPosition?, duration: Int64?
+    ) {
+        guard fields(item, of: "a branch", keys: ["branch"]) != nil else { return }
+        guard inside == nil else {
+            error(
+                item, "a branch cannot sit inside another branch",
+                hint: "write the inner choice as a branch after this one, or as a separate funnel")
+            return
+        }
+        guard let arms = list(node, "branch"), !arms.isEmpty else {
+            if node.sequence != nil {
+                error(node, "a branch needs at least one arm: {weight: 50%, steps: [...]}")
+            }
+            return
+        }
+        let number = reading.branches.count
+        reading.branches.append([])
+        var weights: [Double] = []
+        var after: [FunnelReading.State] = []
+        for (index, arm) in arms.enumerated() {
+            guard let fields = fields(arm, of: "a branch arm", keys: ["weight", "steps"]) else {
+                continue
+            }
+            let weight = require(fields, "weight", of: "a branch arm").flatMap {
+                parse($0, "branch weight", ValueGrammar.rate)
+            }
+            let steps = require(fields, "steps", of: "a branch arm").flatMap {
+                list($0, "the steps of a branch arm")
+            }
+            guard let weight, let steps else { continue }
+            weights.append(weight.fraction)
+            var armState = state
+            readSequence(
+                steps, state: &armState, into: &reading,
+                branch: BranchPosition(branch: number, arm: index), duration: duration)
+            after.append(armState)
+        }
+        reading.branches[number] = weights
+        guard weights.count == arms.count else { return }
+        let total = weights.reduce(0, +)
+        if abs(total - 1) > 1e-9 {
+            error(
+                node,
+                "the weights of a branch add up to \(Rate(total)); they must add up to 100%",
+                hint: "each weight is the share of users taking that arm; "
+                    + "an arm with 'steps: []' lets the rest skip the branch")
+        }
+        // After the branch, what holds for every arm holds.
+        state.cartFilled = after.allSatisfy(\.cartFilled)
+        state.cartMaybeFilled = after.contains(where: \.cartMaybeFilled)
+        if state.unreachableFrom == nil, after.allSatisfy({ $0.unreachableFrom != nil }) {
+            state.unreachableFrom = after.last?.unreachableFrom
+        }
     }
 
     private mutating func readStep(
@@ -147,6 +230,14 @@ extension ScenarioChecker {
         }
 
         let rate = fields["rate"].map { parse($0, "rate", ValueGrammar.rate) } ?? Rate.always
+        var optional = false
+        if let optionalNode = fields["optional"] {
+            if case .bool(let flag)? = scalar(optionalNode, "optional")?.value {
+                optional = flag
+            } else {
+                error(optionalNode, "optional must be true or false")
+            }
+        }
         let defaultDelay = first ? Delay.zero : Delay(.uniform(1000, 30_000))
         let after = fields["after"].map { parse($0, "after", ValueGrammar.delay) } ?? defaultDelay
         let repeats =
@@ -212,7 +303,8 @@ extension ScenarioChecker {
         else { return nil }
         return Step(
             call: call, rate: rate, after: after, repeats: repeats, properties: properties,
-            product: product, quantity: quantity, location: node.location)
+            product: product, quantity: quantity, optional: optional, branch: nil,
+            location: node.location)
     }
 
     /// The property (or trait) names a call fills in itself.
@@ -326,5 +418,25 @@ extension ScenarioChecker {
             }
             return .object(JSONObject(members))
         }
+    }
+}
+
+/// What reading one funnel's steps has gathered so far.
+struct FunnelReading {
+    let site: Site
+    let catalog: [Product]
+    let hasCatalog: Bool
+    var steps: [Step] = []
+    var branches: [[Double]] = []
+
+    /// What is known at a point of the funnel, for the checks that look back.
+    struct State {
+        var first = true
+        /// Every user who gets here has something in the cart.
+        var cartFilled = false
+        /// Some users who get here have something in the cart.
+        var cartMaybeFilled = false
+        /// The step with a rate of 0% that stops every user before this point.
+        var unreachableFrom: SourceLocation?
     }
 }
