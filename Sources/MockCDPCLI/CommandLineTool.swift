@@ -58,7 +58,8 @@ public enum CommandLineTool {
         [
             CommandEntry(ValidateCommand.self), CommandEntry(PlanCommand.self),
             CommandEntry(GenerateCommand.self), CommandEntry(StatsCommand.self),
-            CommandEntry(MergeCommand.self),
+            CommandEntry(MergeCommand.self), CommandEntry(SendCommand.self),
+            CommandEntry(CheckCredentialsCommand.self),
         ]
     }
 
@@ -136,7 +137,9 @@ public enum CommandLineTool {
               --version       print the version
 
             Exit status: 0 success, 1 --check found a difference, 64 usage error,
-            65 invalid input, 66 missing input, 74 output error.
+            65 invalid input, 66 missing input, 69 service unavailable, 73 checkpoint not
+            writable, 74 output error, 75 temporary failure (retry later), 77 write key
+            refused, 130 interrupted.
 
             """
     }

@@ -88,7 +88,7 @@ struct FunnelBehaviourTests {
         let after = try events(plan(storefront(checkoutRate: "20%")))
         let checkoutIndex = 6
         func earlier(_ events: [TimelineEvent]) -> [[UInt8]] {
-            events.filter { ($0.step?.step ?? -1) < checkoutIndex }.map { Array($0.json) }
+            events.filter { ($0.step?.step ?? -1) < checkoutIndex }.map(\.json)
         }
         #expect(earlier(before).count > 500)
         #expect(earlier(before) == earlier(after))

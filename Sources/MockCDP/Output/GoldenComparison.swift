@@ -23,10 +23,10 @@ public struct GoldenComparison: EventSink {
         guard difference == nil else { return }
         line += 1
         let expected = golden.next()
-        if expected.map({ $0.elementsEqual(event.json) }) != true {
+        if expected.map({ $0.elementsEqual(event.bytes) }) != true {
             difference = Difference(
                 line: line, expected: expected.map { String(decoding: $0, as: UTF8.self) },
-                actual: String(decoding: event.json, as: UTF8.self))
+                actual: String(decoding: event.bytes, as: UTF8.self))
         }
     }
 

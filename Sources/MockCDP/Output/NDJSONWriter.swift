@@ -21,7 +21,7 @@ public struct NDJSONWriter: EventSink {
     }
 
     public mutating func write(_ event: TimelineEvent) throws {
-        buffer.append(contentsOf: event.json)
+        buffer.append(contentsOf: event.bytes)
         buffer.append(UInt8(ascii: "\n"))
         eventsWritten += 1
         if buffer.count >= flushThreshold { try flush() }

@@ -72,7 +72,7 @@ struct Journey {
         let buffer = writer.bytes[...]
         return events.map { event, range in
             var event = event
-            event.json = buffer[range]
+            event.bytes = buffer[range]
             return event
         }
     }
@@ -300,7 +300,7 @@ struct Journey {
         events.append(
             (
                 TimelineEvent(
-                    millis: time, messageIdBits: messageId, json: [], user: profile.index,
+                    millis: time, messageIdBits: messageId, bytes: [], user: profile.index,
                     step: step),
                 start..<writer.count
             ))

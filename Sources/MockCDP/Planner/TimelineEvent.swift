@@ -4,13 +4,16 @@ public struct TimelineEvent: Sendable {
     public var millis: Int64
     /// The message's `messageId`, a UUID, kept as numbers so that ordering is cheap.
     public var messageIdBits: UUIDBits
-    /// The UTF-8 JSON of the message, without a trailing newline. A slice of a buffer
+    /// The UTF-8 JSON of the message, without a trailing newline: a slice of a buffer
     /// that all messages of one user share, so a message costs no allocation of its own.
-    public var json: ArraySlice<UInt8>
+    public var bytes: ArraySlice<UInt8>
     /// The user who sent it, by index.
     public var user: Int
     /// The funnel step that sent it; `nil` for the identify call of a signed-in arrival.
     public var step: StepReference?
+
+    /// The UTF-8 JSON of the message, without a trailing newline, in an array of its own.
+    public var json: [UInt8] { Array(bytes) }
 
     /// The message's `messageId` as written in its JSON.
     public var messageId: String { Identifiers.uuidString(messageIdBits) }
