@@ -22,7 +22,8 @@ import orjson
 def parse_arguments():
     here = os.path.dirname(os.path.abspath(__file__))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sample", default=os.path.join(here, "..", "Scenarios", "storefront.ndjson"))
+    golden = os.path.join(here, "..", "Scenarios", "storefront.ndjson")
+    parser.add_argument("--sample", default=golden)
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--output", default="/tmp/mockcdp-bench-orjson.ndjson")
     parser.add_argument("--runs", type=int, default=3)
