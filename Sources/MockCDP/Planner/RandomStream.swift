@@ -15,33 +15,11 @@ public struct RandomStream: RandomNumberGenerator, Sendable {
     }
 
     public init(key parts: [UInt64]) {
-        var state = Self.initialState
-        for part in parts { state = Self.absorb(part, into: state) }
+        var state: UInt64 = 0x6D6F_636B_6364_7031
+        for part in parts {
+            state = Self.mix(state ^ Self.mix(part &+ 0x9E37_79B9_7F4A_7C15))
+        }
         self.state = state
-    }
-
-    // The same streams as the variadic form for the usual key lengths, without the
-    // array a variadic call allocates: several streams are made for every message.
-
-    public init(_ a: UInt64, _ b: UInt64, _ c: UInt64) {
-        state = Self.absorb(c, into: Self.absorb(b, into: Self.absorb(a, into: Self.initialState)))
-    }
-
-    public init(_ a: UInt64, _ b: UInt64, _ c: UInt64, _ d: UInt64) {
-        self.init(a, b, c)
-        state = Self.absorb(d, into: state)
-    }
-
-    public init(_ a: UInt64, _ b: UInt64, _ c: UInt64, _ d: UInt64, _ e: UInt64) {
-        self.init(a, b, c, d)
-        state = Self.absorb(e, into: state)
-    }
-
-    private static let initialState: UInt64 = 0x6D6F_636B_6364_7031
-
-    @inline(__always)
-    private static func absorb(_ part: UInt64, into state: UInt64) -> UInt64 {
-        mix(state ^ mix(part &+ 0x9E37_79B9_7F4A_7C15))
     }
 
     public mutating func next() -> UInt64 {
