@@ -1,3 +1,11 @@
+/// What the steps of a funnel so far have done, for the checks of later steps.
+struct ShoppingSteps {
+    var cartFilled = false
+    var ordered = false
+    var wishlisted = false
+    var storeHasCoupons = false
+}
+
 extension ScenarioChecker {
     static let callKeys = ["page", "track", "identify"]
     static let stepKeys =
@@ -7,22 +15,11 @@ extension ScenarioChecker {
         ]
 
     /// Event names of the Segment e-commerce spec v2, for "did you mean" on custom names.
-    static let specEvents = [
-        "Products Searched", "Product List Viewed", "Product List Filtered", "Promotion Viewed",
-        "Promotion Clicked", "Product Clicked", "Product Viewed", "Product Added",
-        "Product Removed",
-        "Cart Viewed", "Checkout Started", "Checkout Step Viewed", "Checkout Step Completed",
-        "Payment Info Entered", "Order Completed", "Order Updated", "Order Refunded",
-        "Order Cancelled",
-        "Coupon Entered", "Coupon Applied", "Coupon Denied", "Coupon Removed",
-        "Product Added to Wishlist",
-        "Product Removed from Wishlist", "Wishlist Product Added to Cart", "Product Shared",
-        "Cart Shared",
-        "Product Reviewed",
-    ]
+    static let specEvents = EcommerceSpec.names
 
     mutating func readFunnels(
-        _ node: YAMLNode, site: Site, catalog: [Product], duration: Int64?
+        _ node: YAMLNode, site: Site, catalog: [Product], duration: Int64?,
+        storeHasCoupons: Bool = false
     ) -> [Funnel]? {
         guard case .mapping(let pairs) = node.content, !pairs.isEmpty else {
             error(
@@ -55,7 +52,7 @@ extension ScenarioChecker {
                 continue
             }
             var steps: [Step] = []
-            var cartFilled = false
+            var shopping = ShoppingSteps(storeHasCoupons: storeHasCoupons)
             var unreachableFrom: Step?
             for (index, item) in items.enumerated() {
                 guard let step = readStep(item, first: index == 0, site: site, catalog: catalog)
@@ -71,14 +68,7 @@ extension ScenarioChecker {
                         hint: "events after the end of the duration are still written")
                 }
                 if case .track(_, let role) = step.call {
-                    if role == .addToCart { cartFilled = true }
-                    if role.needsCart, !cartFilled {
-                        error(
-                            item,
-                            "\(step.call.label) needs a cart, but no Product Added step comes before it",
-                            hint: "add a 'track: Product Added' step earlier in the funnel")
-                    }
-                    if role == .order { cartFilled = false }
+                    checkOrdering(role, of: step, at: item, state: &shopping)
                 }
                 if let blocker = unreachableFrom {
                     warning(
@@ -164,7 +154,7 @@ extension ScenarioChecker {
         }
 
         var product: ProductSource?
-        if case .track(_, let role) = call, role == .product || role == .addToCart {
+        if case .track(_, let role) = call, role.choosesProduct {
             guard !catalog.isEmpty else {
                 error(
                     callNode,
@@ -172,14 +162,17 @@ extension ScenarioChecker {
                     hint: "add catalog.products")
                 return nil
             }
-            product = role == .addToCart ? .lastViewed : .catalog
+            product = role == .product ? .catalog : .lastViewed
             if let productNode = fields["product"] {
                 product = readProductSource(productNode, catalog: catalog)
             }
         } else if let productNode = fields.keys["product"] {
             error(
                 productNode,
-                "'product' belongs to product events such as Product Viewed and Product Added")
+                "'product' belongs to product events such as Product Viewed and Product Added",
+                hint: "product events: "
+                    + EcommerceSpec.events.filter(\.role.choosesProduct).map(\.name)
+                    .joined(separator: ", "))
         }
         if let quantityNode = fields.keys["quantity"], case .track(_, let role) = call,
             role != .addToCart
@@ -199,26 +192,47 @@ extension ScenarioChecker {
 
     /// The property (or trait) names a call fills in itself.
     static func computedKeys(of call: Call) -> Set<String> {
-        let product: Set = [
-            "product_id", "sku", "category", "name", "brand", "variant", "price", "quantity", "url",
-            "image_url", "currency", "value", "cart_id",
-        ]
-        let order: Set = [
-            "checkout_id", "order_id", "affiliation", "subtotal", "total", "value", "revenue",
-            "shipping",
-            "tax", "discount", "coupon", "currency", "products",
-        ]
         switch call {
         case .page: return ["name", "category", "path", "referrer", "search", "title", "url"]
         case .identify:
             return ["firstName", "lastName", "name", "email", "phone", "address", "createdAt"]
-        case .track(_, let role):
-            switch role {
-            case .plain: return []
-            case .product, .addToCart: return product
-            case .cart: return ["cart_id", "products"]
-            case .checkout, .order: return order
-            }
+        case .track(let event, _):
+            return Set(EcommerceSpec.event(named: event)?.properties.map(\.name) ?? [])
+        }
+    }
+
+    /// Checks that a shopping event comes after the steps that give it something to describe.
+    private mutating func checkOrdering(
+        _ role: EcommerceRole, of step: Step, at item: YAMLNode, state: inout ShoppingSteps
+    ) {
+        let label = step.call.label
+        if role.needsCart, !state.cartFilled {
+            error(
+                item, "\(label) needs a cart, but no Product Added step comes before it",
+                hint: "add a 'track: Product Added' step earlier in the funnel")
+        }
+        if role.needsOrder, !state.ordered {
+            error(
+                item,
+                "\(label) refers to an earlier order, but no Order Completed step comes before it",
+                hint: "add a 'track: Order Completed' step earlier in the funnel")
+        }
+        if role.needsWishlist, !state.wishlisted {
+            error(
+                item,
+                "\(label) needs a wishlist, but no Product Added to Wishlist step comes before it",
+                hint: "add a 'track: Product Added to Wishlist' step earlier in the funnel")
+        }
+        if role.needsCoupons, !state.storeHasCoupons {
+            error(
+                item, "\(label) needs a coupon, but the store has none",
+                hint: "add store.coupons, e.g. - { code: SPRING10, off: 10%, share: 0% }")
+        }
+        if role.fillsCart { state.cartFilled = true }
+        if role == .wishlistAdd { state.wishlisted = true }
+        if role == .order {
+            state.cartFilled = false
+            state.ordered = true
         }
     }
 

@@ -46,7 +46,9 @@ extension ScenarioChecker {
         }
         let sessionTimeout = readSessions(top["sessions"])
         let funnels = require(top, "funnels", of: "the scenario").flatMap {
-            readFunnels($0, site: site, catalog: catalog, duration: duration)
+            readFunnels(
+                $0, site: site, catalog: catalog, duration: duration,
+                storeHasCoupons: !store.coupons.isEmpty)
         }
 
         if let catalogNode = top["catalog"], catalog.isEmpty {

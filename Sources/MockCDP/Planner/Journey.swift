@@ -16,20 +16,14 @@ struct Journey {
     private var userId: String?
     private var page: PageView
     private var landing = true
-    private var cart = Cart()
-    private var cartId: String?
-    private var lastProduct: Int?
-    /// Products viewed, oldest first, for Product Added to choose from.
-    private var viewed: [Int] = []
-    private var lastAddedQuantity = 1
-    private var orders: UInt64 = 0
-    private var checkout: (orderId: String, checkoutId: String, amounts: OrderAmounts)?
+    private var shopping: Shopping
     /// The steps this user converted to, in order.
     private(set) var reached: [StepReference] = []
 
     init(catalog: PlannerCatalog, profile: UserProfile) {
         self.catalog = catalog
         self.profile = profile
+        shopping = Shopping(catalog: catalog, user: profile.index)
         page = PageView(
             path: "/", title: catalog.plan.site.name, site: catalog.plan.site, referrer: "")
     }
@@ -49,6 +43,8 @@ struct Journey {
             var random = RandomStream(
                 plan.seed, UInt64(profile.index), catalog.funnelKeys[funnelIndex], UInt64(index))
             guard random.chance(step.rate) else { break }
+            // A user whose cart (or wishlist) is empty has nothing left to check out.
+            if case .track(_, let role) = step.call, !shopping.canPerform(role) { break }
             let reference = StepReference(funnel: funnelIndex, step: index)
             reached.append(reference)
             for _ in 0..<random.int(in: step.repeats) {
@@ -77,73 +73,16 @@ struct Journey {
                 journey.writeIdentify(&writer, extra: step.properties)
             }
         case .track(let event, let role):
-            prepare(role, step: step, random: &random)
+            if let target = shopping.prepare(role, step: step, random: &random) {
+                visit(path: target.path, title: target.title)
+            }
             let time = emit(at: millis, step: reference, type: "track", label: ("event", event)) {
                 journey, writer in
-                journey.writeTrack(&writer, role: role, step: step)
+                journey.writeTrack(&writer, event: event, step: step)
             }
-            if role == .order {
-                cart = Cart()
-                cartId = nil
-                checkout = nil
-            }
+            shopping.finish(role)
             return time
         }
-    }
-
-    /// Updates the cart and the current page before a track event is written.
-    private mutating func prepare(_ role: EcommerceRole, step: Step, random: inout RandomStream) {
-        switch role {
-        case .plain:
-            break
-        case .product, .addToCart:
-            let product = chooseProduct(step.product ?? .catalog, random: &random)
-            lastProduct = product
-            if role == .product { viewed.append(product) }
-            let item = catalog.products[product]
-            visit(path: catalog.productPaths[product], title: item.name)
-            if role == .addToCart {
-                if cartId == nil { cartId = makeId("cart") }
-                lastAddedQuantity = random.int(in: step.quantity)
-                cart.add(item, quantity: lastAddedQuantity)
-                checkout = nil
-            }
-        case .cart:
-            visit(path: "/cart", title: "Cart")
-        case .checkout, .order:
-            if checkout == nil {
-                let coupon = chooseCoupon(&random)
-                checkout = (
-                    orderId: "ord_" + Identifiers.hex(nextRandom("order"), digits: 12),
-                    checkoutId: makeId("checkout"),
-                    amounts: cart.amounts(store: plan.store, coupon: coupon)
-                )
-            }
-            visit(
-                path: role == .order ? "/checkout/confirmation" : "/checkout",
-                title: role == .order ? "Order Confirmation" : "Checkout")
-        }
-    }
-
-    private mutating func chooseProduct(_ source: ProductSource, random: inout RandomStream) -> Int
-    {
-        switch source {
-        case .catalog: return catalog.pickProduct(&random)
-        case .lastViewed:
-            let inCart = Set(cart.lines.map(\.product.id))
-            let candidate = viewed.last { !inCart.contains(catalog.products[$0].id) }
-            return candidate ?? catalog.pickProduct(&random)
-        case .fixed(let id): return catalog.productIndex(id: id) ?? catalog.pickProduct(&random)
-        }
-    }
-
-    private func chooseCoupon(_ random: inout RandomStream) -> Coupon? {
-        var draw = random.unit()
-        for coupon in plan.store.coupons {
-            if draw < coupon.share.fraction { return coupon }
-            draw -= coupon.share.fraction
-        }
-        return nil
     }
 
     /// Moves the user to a page; the first page of the journey is the landing page and
@@ -163,23 +102,6 @@ struct Journey {
 
     private static func referrer(_ campaign: Campaign) -> String {
         campaign.medium == "email" ? "" : "https://www.\(Slug.make(campaign.source)).com/"
-    }
-
-    // MARK: Identifiers
-
-    /// A draw from the user's stream of ids, numbered so that it does not depend on step draws.
-    private mutating func nextRandom(_ purpose: String) -> UInt64 {
-        orders += 1
-        var random = RandomStream(
-            plan.seed, UInt64(profile.index), RandomStream.key(purpose), orders)
-        return random.next()
-    }
-
-    private mutating func makeId(_ purpose: String) -> String {
-        orders += 1
-        var random = RandomStream(
-            plan.seed, UInt64(profile.index), RandomStream.key(purpose), orders)
-        return Identifiers.uuid(&random)
     }
 
     // MARK: Messages
@@ -292,128 +214,14 @@ struct Journey {
         writer.endObject()
     }
 
-    private func writeTrack(_ writer: inout JSONWriter, role: EcommerceRole, step: Step) {
+    private func writeTrack(_ writer: inout JSONWriter, event: String, step: Step) {
         writer.key("properties")
         writer.beginObject()
-        let store = plan.store
-        switch role {
-        case .plain:
-            break
-        case .product, .addToCart:
-            if role == .addToCart, let cartId {
-                writer.key("cart_id")
-                writer.string(cartId)
-            }
-            if let lastProduct {
-                let quantity = role == .addToCart ? lastAddedQuantity : 1
-                writeProduct(&writer, catalog.products[lastProduct], quantity: quantity)
-                writer.key("currency")
-                writer.string(store.currency)
-                if role == .product {
-                    writer.key("value")
-                    writer.money(
-                        catalog.products[lastProduct].priceMinor, decimals: store.currencyDecimals)
-                }
-            }
-        case .cart:
-            if let cartId {
-                writer.key("cart_id")
-                writer.string(cartId)
-            }
-            writeProducts(&writer)
-        case .checkout, .order:
-            if let checkout {
-                writeOrder(&writer, checkout, completed: role == .order)
-            }
+        if let spec = EcommerceSpec.event(named: event) {
+            shopping.write(spec, into: &writer)
         }
         writer.members(of: step.properties)
         writer.endObject()
-    }
-
-    private func writeProduct(_ writer: inout JSONWriter, _ product: Product, quantity: Int) {
-        let decimals = plan.store.currencyDecimals
-        writer.key("product_id")
-        writer.string(product.id)
-        writer.key("sku")
-        writer.string(product.sku)
-        if let category = product.category {
-            writer.key("category")
-            writer.string(category)
-        }
-        writer.key("name")
-        writer.string(product.name)
-        if let brand = product.brand {
-            writer.key("brand")
-            writer.string(brand)
-        }
-        if let variant = product.variant {
-            writer.key("variant")
-            writer.string(variant)
-        }
-        writer.key("price")
-        writer.money(product.priceMinor, decimals: decimals)
-        writer.key("quantity")
-        writer.int(Int64(quantity))
-        writer.key("url")
-        writer.string(product.url)
-        if let image = product.imageURL {
-            writer.key("image_url")
-            writer.string(image)
-        }
-    }
-
-    private func writeProducts(_ writer: inout JSONWriter) {
-        writer.key("products")
-        writer.beginArray()
-        for (position, line) in cart.lines.enumerated() {
-            writer.beginObject()
-            writeProduct(&writer, line.product, quantity: line.quantity)
-            writer.key("position")
-            writer.int(Int64(position + 1))
-            writer.endObject()
-        }
-        writer.endArray()
-    }
-
-    private func writeOrder(
-        _ writer: inout JSONWriter,
-        _ order: (orderId: String, checkoutId: String, amounts: OrderAmounts),
-        completed: Bool
-    ) {
-        let decimals = plan.store.currencyDecimals
-        let amounts = order.amounts
-        if completed {
-            writer.key("checkout_id")
-            writer.string(order.checkoutId)
-        }
-        writer.key("order_id")
-        writer.string(order.orderId)
-        writer.key("affiliation")
-        writer.string(plan.site.name)
-        if completed {
-            writer.key("subtotal")
-            writer.money(amounts.subtotal, decimals: decimals)
-            writer.key("total")
-            writer.money(amounts.total, decimals: decimals)
-        } else {
-            writer.key("value")
-            writer.money(amounts.subtotal, decimals: decimals)
-        }
-        writer.key("revenue")
-        writer.money(amounts.revenue, decimals: decimals)
-        writer.key("shipping")
-        writer.money(amounts.shipping, decimals: decimals)
-        writer.key("tax")
-        writer.money(amounts.tax, decimals: decimals)
-        writer.key("discount")
-        writer.money(amounts.discount, decimals: decimals)
-        if let coupon = amounts.coupon {
-            writer.key("coupon")
-            writer.string(coupon)
-        }
-        writer.key("currency")
-        writer.string(plan.store.currency)
-        writeProducts(&writer)
     }
 
     private func writeContext(_ writer: inout JSONWriter) {
