@@ -57,7 +57,7 @@ public enum CommandLineTool {
     static var commands: [CommandEntry] {
         [
             CommandEntry(ValidateCommand.self), CommandEntry(PlanCommand.self),
-            CommandEntry(GenerateCommand.self),
+            CommandEntry(GenerateCommand.self), CommandEntry(LintCommand.self),
         ]
     }
 
