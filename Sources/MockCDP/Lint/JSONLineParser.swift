@@ -93,7 +93,8 @@ struct JSONLineParser {
         }
         while true {
             skipSpace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+            guard index < bytes.count else { throw failure("unexpected end of line in an object") }
+            guard bytes[index] == UInt8(ascii: "\"") else {
                 throw failure("expected a quoted property name")
             }
             let key = try string()

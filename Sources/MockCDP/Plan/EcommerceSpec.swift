@@ -224,7 +224,7 @@ public enum EcommerceSpec {
             name: "Product Reviewed", role: .review,
             properties: [
                 SpecProperty(.productID, .string), SpecProperty(.reviewID, .string),
-                SpecProperty(.reviewBody, .string), SpecProperty(.rating, .integer),
+                SpecProperty(.reviewBody, .string), SpecProperty(.rating, .string),
             ]),
     ]
 

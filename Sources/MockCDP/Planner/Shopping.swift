@@ -407,11 +407,8 @@ struct Shopping {
             case .recipient: text(name, share?.recipient, &writer)
             case .reviewID: text(name, review?.id, &writer)
             case .reviewBody: text(name, review?.body, &writer)
-            case .rating:
-                if let review {
-                    writer.key(name)
-                    writer.int(Int64(review.rating))
-                }
+            // The spec gives the rating as text ("5"), as review widgets submit it.
+            case .rating: text(name, review.map { String($0.rating) }, &writer)
             }
         }
     }
