@@ -99,16 +99,45 @@ struct Parameters {
             .scalarValue ?? .string(text)
     }
 
-    /// The names referenced as `${name}` in `text`, with their character offsets.
-    static func references(in text: String) -> [(name: String, offset: Int)] {
-        var found: [(String, Int)] = []
-        var index = text.startIndex
-        while let open = text[index...].range(of: "${") {
-            guard let close = text[open.upperBound...].firstIndex(of: "}") else { break }
-            let name = String(text[open.upperBound..<close]).trimmingCharacters(in: .whitespaces)
-            found.append((name, text.distance(from: text.startIndex, to: open.lowerBound)))
-            index = text.index(after: close)
+    /// A piece of a scalar's text: literal text, or a `${name}` reference.
+    enum Piece: Equatable {
+        case text(String)
+        case reference(String)
+    }
+
+    /// Splits `text` into literal text and `${name}` references; `$${` stands for a literal `${`.
+    static func pieces(of text: String) -> [Piece] {
+        var pieces: [Piece] = []
+        var literal = ""
+        var rest = Substring(text)
+        while let open = rest.range(of: "${") {
+            let before = rest[..<open.lowerBound]
+            if before.hasSuffix("$") {
+                literal += before.dropLast() + "${"
+                rest = rest[open.upperBound...]
+                continue
+            }
+            guard let close = rest[open.upperBound...].firstIndex(of: "}") else { break }
+            literal += before
+            if !literal.isEmpty { pieces.append(.text(literal)) }
+            literal = ""
+            let name = rest[open.upperBound..<close].trimmingCharacters(in: .whitespaces)
+            pieces.append(.reference(name))
+            rest = rest[rest.index(after: close)...]
         }
-        return found
+        literal += rest
+        if !literal.isEmpty { pieces.append(.text(literal)) }
+        return pieces
+    }
+
+    /// Whether `name` can be a parameter: letters, digits and `_`, not starting with a digit.
+    static func isValidName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, !CharacterSet.decimalDigits.contains(first)
+        else { return false }
+        let allowed = CharacterSet(charactersIn: "_").union(
+            CharacterSet(charactersIn: "a"..."z")
+        ).union(CharacterSet(charactersIn: "A"..."Z"))
+            .union(CharacterSet(charactersIn: "0"..."9"))
+        return name.unicodeScalars.allSatisfy(allowed.contains)
     }
 }

@@ -18,7 +18,7 @@ extension ScenarioChecker {
     static let specEvents = EcommerceSpec.names
 
     mutating func readFunnels(
-        _ node: YAMLNode, site: Site, catalog: [Product], duration: Int64?,
+        _ node: YAMLNode, site: Site, catalog: [Product], hasCatalog: Bool, duration: Int64?,
         storeHasCoupons: Bool = false
     ) -> [Funnel]? {
         guard case .mapping(let pairs) = node.content, !pairs.isEmpty else {
@@ -55,7 +55,10 @@ extension ScenarioChecker {
             var shopping = ShoppingSteps(storeHasCoupons: storeHasCoupons)
             var unreachableFrom: Step?
             for (index, item) in items.enumerated() {
-                guard let step = readStep(item, first: index == 0, site: site, catalog: catalog)
+                guard
+                    let step = readStep(
+                        item, first: index == 0, site: site, catalog: catalog,
+                        hasCatalog: hasCatalog)
                 else {
                     continue
                 }
@@ -91,7 +94,7 @@ extension ScenarioChecker {
     }
 
     private mutating func readStep(
-        _ node: YAMLNode, first: Bool, site: Site, catalog: [Product]
+        _ node: YAMLNode, first: Bool, site: Site, catalog: [Product], hasCatalog: Bool
     ) -> Step? {
         guard let fields = fields(node, of: "a step", keys: Self.stepKeys) else { return nil }
         let calls = Self.callKeys.filter { fields[$0] != nil }
@@ -111,7 +114,7 @@ extension ScenarioChecker {
 
         let call: Call?
         switch callKey {
-        case "page": call = readPage(callNode, fields)
+        case "page": call = readPage(callNode, fields, site: site)
         case "track": call = readTrack(callNode)
         default: call = .identify
         }
@@ -156,6 +159,8 @@ extension ScenarioChecker {
         var product: ProductSource?
         if case .track(_, let role) = call, role.choosesProduct {
             guard !catalog.isEmpty else {
+                // A written catalog whose products all failed has been reported already.
+                if hasCatalog { return nil }
                 error(
                     callNode,
                     "\(call?.label ?? "this event") needs products, but the scenario has no catalog",
@@ -233,10 +238,17 @@ extension ScenarioChecker {
         if role == .order {
             state.cartFilled = false
             state.ordered = true
+            if step.repeats.upper > 1, case .mapping(let pairs) = item.content,
+                let repeatNode = pairs.first(where: { $0.key.string == "repeat" })?.value
+            {
+                error(
+                    repeatNode, "an order cannot repeat: the cart is empty after it",
+                    hint: "add another Product Added step before a second order")
+            }
         }
     }
 
-    private mutating func readPage(_ node: YAMLNode, _ fields: Fields) -> Call? {
+    private mutating func readPage(_ node: YAMLNode, _ fields: Fields, site: Site) -> Call? {
         guard let name = string(node, "page name") else { return nil }
         let path =
             fields["path"].flatMap { string($0, "path") }
@@ -245,7 +257,7 @@ extension ScenarioChecker {
             error(fields["path"] ?? node, "path must start with '/'; got '\(path)'")
             return nil
         }
-        let title = fields["title"].flatMap { string($0, "title") } ?? name
+        let title = fields["title"].flatMap { string($0, "title") } ?? "\(name) | \(site.name)"
         let category = fields["category"].flatMap { string($0, "category") }
         return .page(PageCall(name: name, path: path, title: title, category: category))
     }

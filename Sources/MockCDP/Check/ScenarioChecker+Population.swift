@@ -58,6 +58,7 @@ extension ScenarioChecker {
     private mutating func readTraits(_ node: YAMLNode) -> [Trait]? {
         guard let items = list(node, "traits") else { return nil }
         let names = Trait.allCases.map(\.rawValue)
+        var seen = Set<Trait>()
         return items.compactMap { item in
             guard let name = string(item, "trait") else { return nil }
             guard let trait = Trait(rawValue: name) else {
@@ -65,6 +66,10 @@ extension ScenarioChecker {
                     item, "unknown trait '\(name)'",
                     hint: Suggestions.closest(to: name, in: names).map { "did you mean '\($0)'?" }
                         ?? "traits are " + names.joined(separator: ", "))
+                return nil
+            }
+            guard seen.insert(trait).inserted else {
+                error(item, "trait '\(name)' is listed twice")
                 return nil
             }
             return trait

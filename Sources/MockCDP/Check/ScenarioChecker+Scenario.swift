@@ -47,15 +47,10 @@ extension ScenarioChecker {
         let sessionTimeout = readSessions(top["sessions"])
         let funnels = require(top, "funnels", of: "the scenario").flatMap {
             readFunnels(
-                $0, site: site, catalog: catalog, duration: duration,
-                storeHasCoupons: !store.coupons.isEmpty)
+                $0, site: site, catalog: catalog, hasCatalog: top["catalog"] != nil,
+                duration: duration, storeHasCoupons: !store.coupons.isEmpty)
         }
 
-        if let catalogNode = top["catalog"], catalog.isEmpty {
-            error(
-                catalogNode, "the catalog has no products",
-                hint: "list products under catalog.products")
-        }
         guard !hasErrors, let name, let version, let start, let duration, let timezone,
             let population, let funnels
         else { return nil }

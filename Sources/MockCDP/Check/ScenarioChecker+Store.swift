@@ -36,7 +36,18 @@ extension ScenarioChecker {
             store.freeShippingOverMinor = parse(thresholdNode, "free_shipping_over", money)
         }
         if let couponsNode = fields["coupons"], let items = list(couponsNode, "coupons") {
-            store.coupons = items.compactMap { readCoupon($0) }
+            var seen: [String: Int] = [:]
+            for item in items {
+                guard let coupon = readCoupon(item) else { continue }
+                if let line = seen[coupon.code] {
+                    error(
+                        item, "coupon code '\(coupon.code)' is used twice",
+                        hint: "the first one is at line \(line); codes must be unique")
+                    continue
+                }
+                seen[coupon.code] = item.location.line
+                store.coupons.append(coupon)
+            }
             let total = store.coupons.map(\.share.fraction).reduce(0, +)
             if total > 1 + 1e-9 {
                 error(
@@ -67,23 +78,34 @@ extension ScenarioChecker {
         text.hasPrefix("/") ? site.url + text : text
     }
 
-    /// Digits after the decimal point of an ISO 4217 currency, as the system's ICU data has them.
+    /// Digits after the decimal point of an ISO 4217 currency (its "minor unit").
+    ///
+    /// The system knows which codes exist, but on Linux its formatter reports two digits for
+    /// every currency, so the exceptions to two come from ISO 4217's own table.
     static func currencyDecimals(_ code: String) -> Int? {
         guard code.count == 3, code == code.uppercased(),
             Locale.commonISOCurrencyCodes.contains(code)
         else { return nil }
-        let formatter = NumberFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.numberStyle = .currency
-        formatter.currencyCode = code
-        return formatter.maximumFractionDigits
+        return minorUnitExceptions[code] ?? 2
     }
+
+    private static let minorUnitExceptions: [String: Int] = [
+        "BIF": 0, "CLP": 0, "DJF": 0, "GNF": 0, "ISK": 0, "JPY": 0, "KMF": 0, "KRW": 0, "PYG": 0,
+        "RWF": 0, "UGX": 0, "UYI": 0, "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0, "XPF": 0,
+        "BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3,
+        "CLF": 4, "UYW": 4,
+    ]
 
     mutating func readCatalog(_ node: YAMLNode, site: Site, store: Store) -> [Product] {
         guard let fields = fields(node, of: "catalog", keys: ["products"]),
             let productsNode = require(fields, "products", of: "catalog"),
             let items = list(productsNode, "catalog products")
         else { return [] }
+        if items.isEmpty {
+            error(
+                productsNode, "the catalog has no products",
+                hint: "list products under catalog.products")
+        }
 
         var products: [Product] = []
         var seen: [String: YAMLNode] = [:]

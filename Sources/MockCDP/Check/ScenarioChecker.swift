@@ -79,28 +79,40 @@ struct ScenarioChecker {
             error(node, "\(what) must be a single value; got \(node.kindName)")
             return nil
         }
-        let references = Parameters.references(in: text)
-        guard !references.isEmpty else { return (text, value) }
+        guard text.contains("${") else { return (text, value) }
 
-        var substituted = text
-        for reference in references {
-            guard let parameter = parameters.values[reference.name] else {
-                let suggestion = Suggestions.closest(to: reference.name, in: parameters.names)
-                error(
-                    node, "undefined parameter '\(reference.name)'",
-                    hint: suggestion.map { "did you mean '${\($0)}'?" }
-                        ?? "declare it under params with a default value")
-                return nil
+        let pieces = Parameters.pieces(of: text.trimmingCharacters(in: .whitespaces))
+        var substituted = ""
+        for piece in pieces {
+            switch piece {
+            case .text(let literal):
+                substituted += literal
+            case .reference(let name):
+                guard let parameter = parameters.values[name] else {
+                    let suggestion = Suggestions.closest(to: name, in: parameters.names)
+                    error(
+                        node, "undefined parameter '\(name)'",
+                        hint: suggestion.map { "did you mean '${\($0)}'?" }
+                            ?? "declare it under params with a default value")
+                    return nil
+                }
+                // A whole-value reference keeps the parameter's type (a number stays a number).
+                if pieces.count == 1 { return (parameter.text, parameter.scalar) }
+                substituted += parameter.text
             }
-            if references.count == 1,
-                text.trimmingCharacters(in: .whitespaces) == "${\(reference.name)}"
-            {
-                return (parameter.text, parameter.scalar)
-            }
-            substituted = substituted.replacingOccurrences(
-                of: "${\(reference.name)}", with: parameter.text)
         }
         return (substituted, .string(substituted))
+    }
+
+    /// Where a whole-value `${name}` got its value, for hints on errors found in that value.
+    func parameterOrigin(_ node: YAMLNode) -> String? {
+        guard case .scalar(let text, _) = node.content,
+            case .reference(let name)? = Parameters.pieces(of: text).first,
+            let parameter = parameters.values[name]
+        else { return nil }
+        return parameter.overridden
+            ? "the value comes from --set \(name)=\(parameter.text)"
+            : "the value comes from parameter '\(name)' (line \(parameter.location.line))"
     }
 
     mutating func string(_ node: YAMLNode, _ what: String) -> String? {
@@ -149,7 +161,9 @@ struct ScenarioChecker {
         case .success(let value):
             return value
         case .failure(let failure):
-            error(node, "\(what): \(failure.message)", hint: failure.hint)
+            let origin = parameterOrigin(node)
+            let hint = [failure.hint, origin].compactMap { $0 }.joined(separator: "; ")
+            error(node, "\(what): \(failure.message)", hint: hint.isEmpty ? nil : hint)
             return nil
         }
     }
@@ -171,12 +185,33 @@ struct ScenarioChecker {
             if case .mapping(let pairs) = node.content {
                 for pair in pairs {
                     guard let name = pair.key.string, !name.isEmpty else { continue }
+                    guard Parameters.isValidName(name) else {
+                        error(
+                            pair.key,
+                            "parameter name '\(name)' may only hold letters, digits and '_'",
+                            hint: "for example cart_rate")
+                        continue
+                    }
                     guard case .scalar(let text, _) = pair.value.content,
                         let value = pair.value.scalarValue
                     else {
                         error(
                             pair.value,
                             "parameter '\(name)' must have a single value as its default")
+                        continue
+                    }
+                    switch value {
+                    case .bool, .null:
+                        error(
+                            pair.value,
+                            "parameter '\(name)' needs a number, a rate, a duration or text as its default"
+                        )
+                        continue
+                    default:
+                        break
+                    }
+                    if text.contains("${") {
+                        error(pair.value, "a parameter's default cannot refer to another parameter")
                         continue
                     }
                     parameters.declare(name, text: text, scalar: value, at: pair.value.location)

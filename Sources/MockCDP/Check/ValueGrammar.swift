@@ -59,6 +59,13 @@ enum ValueGrammar {
         guard total < 1e15 else {
             return .failure(Failure("duration '\(trimmed)' is too long", hint: nil))
         }
+        // Timestamps have millisecond precision, so a finer duration could only be rounded away.
+        guard abs(total - total.rounded()) < 1e-6 else {
+            return .failure(
+                Failure(
+                    "duration '\(trimmed)' is not a whole number of milliseconds",
+                    hint: "timestamps have millisecond precision"))
+        }
         return .success(Int64(total.rounded()))
     }
 
@@ -252,6 +259,16 @@ enum ValueGrammar {
     /// An RFC 3339 instant with an offset, such as `2026-11-27T00:00:00-05:00`, in epoch millis.
     static func instant(_ text: String) -> Result<Int64, Failure> {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if let dot = trimmed.firstIndex(of: "."),
+            trimmed[trimmed.index(after: dot)...].prefix(while: \.isNumber).count > 3
+        {
+            return .failure(
+                Failure(
+                    "'\(trimmed)' is more precise than a millisecond",
+                    hint:
+                        "timestamps have millisecond precision; write at most 3 digits after the second"
+                ))
+        }
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         let date =

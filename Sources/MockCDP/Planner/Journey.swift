@@ -74,7 +74,7 @@ struct Journey {
             }
         case .track(let event, let role):
             if let target = shopping.prepare(role, step: step, random: &random) {
-                visit(path: target.path, title: target.title)
+                visit(path: target.path, title: siteTitle(target.title))
             }
             let time = emit(at: millis, step: reference, type: "track", label: ("event", event)) {
                 journey, writer in
@@ -91,13 +91,16 @@ struct Journey {
         if landing {
             landing = false
             page = PageView(
-                path: path, title: "\(title) | \(plan.site.name)", site: plan.site,
+                path: path, title: title, site: plan.site,
                 referrer: profile.campaign.map(Self.referrer) ?? "", campaign: profile.campaign)
         } else {
-            page = PageView(
-                path: path, title: "\(title) | \(plan.site.name)", site: plan.site,
-                referrer: page.url)
+            page = PageView(path: path, title: title, site: plan.site, referrer: page.url)
         }
+    }
+
+    /// A page title in the site's style: `Trail Runner | Example Shop`.
+    private func siteTitle(_ name: String) -> String {
+        "\(name) | \(plan.site.name)"
     }
 
     private static func referrer(_ campaign: Campaign) -> String {
