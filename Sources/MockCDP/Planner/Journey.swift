@@ -190,8 +190,10 @@ struct Journey {
                 writer.key("email")
                 writer.string(identity.email)
             case .phone:
-                writer.key("phone")
-                writer.string(identity.phone)
+                if let phone = identity.phone {
+                    writer.key("phone")
+                    writer.string(phone)
+                }
             case .address:
                 writer.key("address")
                 writer.beginObject()
