@@ -7,7 +7,7 @@ struct ShoppingSteps {
 }
 
 extension ScenarioChecker {
-    static let callKeys = ["page", "track", "identify"]
+    static let callKeys = ["page", "screen", "track", "identify", "group", "alias"]
     static let stepKeys =
         callKeys + [
             "rate", "after", "repeat", "properties", "product", "quantity", "path", "title",
@@ -101,7 +101,7 @@ extension ScenarioChecker {
         guard calls.count == 1, let callKey = calls.first, let callNode = fields[callKey] else {
             if calls.isEmpty {
                 error(
-                    node, "a step needs one call: page, track or identify",
+                    node, "a step needs one call: page, screen, track, identify, group or alias",
                     hint: "for example '- track: Product Viewed'")
             } else {
                 error(
@@ -115,7 +115,16 @@ extension ScenarioChecker {
         let call: Call?
         switch callKey {
         case "page": call = readPage(callNode, fields, site: site)
+        case "screen": call = string(callNode, "screen name").map { .screen(name: $0) }
         case "track": call = readTrack(callNode)
+        case "group": call = .group
+        case "alias":
+            call = .alias
+            if !callNode.isNull {
+                error(
+                    callNode, "alias takes nothing: it ties the anonymousId to the user's userId",
+                    hint: "write 'alias:' alone")
+            }
         default: call = .identify
         }
         for key in ["path", "title", "category"] where callKey != "page" {
@@ -135,16 +144,19 @@ extension ScenarioChecker {
             fields["quantity"].map { parse($0, "quantity", ValueGrammar.intRange) } ?? IntRange.one
         var properties =
             fields["properties"].flatMap { literalObject($0, "properties") } ?? JSONObject()
-        if callKey == "identify", case .scalar = callNode.content, callNode.isNull == false {
+        let takesTraits = callKey == "identify" || callKey == "group"
+        if takesTraits, case .scalar = callNode.content, callNode.isNull == false {
             error(
-                callNode, "identify takes extra traits as a mapping, or nothing",
-                hint: "write 'identify:' alone, or 'identify: { plan: pro }'")
-        } else if callKey == "identify", case .mapping = callNode.content {
-            properties = literalObject(callNode, "identify traits") ?? JSONObject()
-        } else if callKey == "identify", let propertiesNode = fields.keys["properties"] {
+                callNode, "\(callKey) takes extra traits as a mapping, or nothing",
+                hint: "write '\(callKey):' alone, or '\(callKey): { plan: pro }'")
+        } else if takesTraits, case .mapping = callNode.content {
+            properties = literalObject(callNode, "\(callKey) traits") ?? JSONObject()
+        } else if takesTraits || callKey == "alias", let propertiesNode = fields.keys["properties"]
+        {
             error(
-                propertiesNode, "identify steps carry traits, not properties",
-                hint: "write the traits as the value of identify: { plan: pro }")
+                propertiesNode, "\(callKey) steps carry no properties",
+                hint: callKey == "alias"
+                    ? "remove them" : "write traits as the value of \(callKey): { plan: pro }")
         }
         if let call {
             let computed = Self.computedKeys(of: call)
@@ -199,8 +211,11 @@ extension ScenarioChecker {
     static func computedKeys(of call: Call) -> Set<String> {
         switch call {
         case .page: return ["name", "category", "path", "referrer", "search", "title", "url"]
+        case .screen: return ["name"]
         case .identify:
             return ["firstName", "lastName", "name", "email", "phone", "address", "createdAt"]
+        case .group: return Set(CompanyBook.traitNames)
+        case .alias: return []
         case .track(let event, _):
             return Set(EcommerceSpec.event(named: event)?.properties.map(\.name) ?? [])
         }

@@ -23,12 +23,13 @@ extension ScenarioChecker {
 
         var locales = [Weighted(value: "en-US", weight: 1)]
         var devices = [Weighted(value: Device.desktop, weight: 1)]
+        var platforms = [Weighted(value: Platform.web, weight: 1)]
         var timezones = [Weighted(value: defaultTimezone, weight: 1)]
         var campaigns: [Weighted<Campaign?>] = [Weighted(value: nil, weight: 1)]
         if let contextNode = fields["context"],
             let context = self.fields(
                 contextNode, of: "population context",
-                keys: ["locales", "devices", "timezones", "campaigns"])
+                keys: ["locales", "devices", "platforms", "timezones", "campaigns"])
         {
             if let node = context["locales"],
                 let mix = readMix(node, "locales", read: { $0.readLocale($1) })
@@ -39,6 +40,11 @@ extension ScenarioChecker {
                 let mix = readMix(node, "devices", read: { $0.readDevice($1) })
             {
                 devices = mix
+            }
+            if let node = context["platforms"],
+                let mix = readMix(node, "platforms", read: { $0.readPlatform($1) })
+            {
+                platforms = mix
             }
             if let node = context["timezones"],
                 let mix = readMix(node, "timezones", read: { $0.timeZone($1, "time zone") })
@@ -52,7 +58,8 @@ extension ScenarioChecker {
         guard let users else { return nil }
         return Population(
             users: users, arrivals: arrivals, identified: identified ?? Rate(0), traits: traits,
-            locales: locales, devices: devices, timezones: timezones, campaigns: campaigns)
+            locales: locales, devices: devices, platforms: platforms, timezones: timezones,
+            campaigns: campaigns)
     }
 
     private mutating func readTraits(_ node: YAMLNode) -> [Trait]? {
@@ -142,6 +149,19 @@ extension ScenarioChecker {
             return nil
         }
         return device
+    }
+
+    private mutating func readPlatform(_ node: YAMLNode) -> Platform? {
+        guard let name = string(node, "platform") else { return nil }
+        guard let platform = Platform(rawValue: name) else {
+            let names = Platform.allCases.map(\.rawValue)
+            error(
+                node, "unknown platform '\(name)'",
+                hint: Suggestions.closest(to: name, in: names).map { "did you mean '\($0)'?" }
+                    ?? "platforms are " + names.joined(separator: ", "))
+            return nil
+        }
+        return platform
     }
 
     private mutating func readCampaigns(_ node: YAMLNode) -> [Weighted<Campaign?>]? {

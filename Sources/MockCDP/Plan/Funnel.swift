@@ -25,25 +25,36 @@ public struct Step: Codable, Sendable, Equatable {
 }
 
 public enum Call: Codable, Sendable, Equatable {
+    /// A page view; app users send it as a screen view of the same name.
     case page(PageCall)
+    /// A screen view of a mobile app.
+    case screen(name: String)
     case track(event: String, role: EcommerceRole)
     case identify
+    /// The user joins their company (an account); its traits are generated.
+    case group
+    /// The anonymous visitor's id is tied to their user id.
+    case alias
 
     /// The Segment message type.
     public var type: String {
         switch self {
         case .page: "page"
+        case .screen: "screen"
         case .track: "track"
         case .identify: "identify"
+        case .group: "group"
+        case .alias: "alias"
         }
     }
 
-    /// A short label for reports: the page name, the event name, or `identify`.
+    /// A short label for reports: the page name, the event name, or the call type.
     public var label: String {
         switch self {
         case .page(let page): "page \(page.name)"
+        case .screen(let name): "screen \(name)"
         case .track(let event, _): event
-        case .identify: "identify"
+        case .identify, .group, .alias: type
         }
     }
 }

@@ -68,6 +68,8 @@ public struct Population: Codable, Sendable, Equatable {
     public var traits: [Trait]
     public var locales: [Weighted<String>]
     public var devices: [Weighted<Device>]
+    /// Where users shop: the web site, or the iOS or Android app.
+    public var platforms: [Weighted<Platform>]
     public var timezones: [Weighted<String>]
     /// Campaigns of landing pages; `nil` stands for direct traffic.
     public var campaigns: [Weighted<Campaign?>]
@@ -87,6 +89,16 @@ public enum Trait: String, Codable, Sendable, Equatable, CaseIterable {
     case phone
     case address
     case createdAt = "created_at"
+}
+
+/// Where a user shops. App users send screen calls and app, device, OS, screen and
+/// network context instead of a page and a user agent.
+public enum Platform: String, Codable, Sendable, Equatable, CaseIterable {
+    case web
+    case ios
+    case android
+
+    public var isApp: Bool { self != .web }
 }
 
 public enum Device: String, Codable, Sendable, Equatable, CaseIterable {

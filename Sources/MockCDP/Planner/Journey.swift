@@ -17,6 +17,8 @@ struct Journey {
     private var page: PageView
     private var landing = true
     private var shopping: Shopping
+    /// The app's name, version and bundle id, for users who shop in the app.
+    private let appIdentity: AppIdentity?
     /// The steps this user converted to, in order.
     private(set) var reached: [StepReference] = []
 
@@ -24,6 +26,7 @@ struct Journey {
         self.catalog = catalog
         self.profile = profile
         shopping = Shopping(catalog: catalog, user: profile.index)
+        appIdentity = profile.platform.isApp ? AppIdentity(site: catalog.plan.site) : nil
         page = PageView(
             path: "/", title: catalog.plan.site.name, site: catalog.plan.site, referrer: "")
     }
@@ -62,10 +65,20 @@ struct Journey {
     ) -> Int64 {
         switch step.call {
         case .page(let call):
-            visit(path: call.path, title: call.title)
-            return emit(at: millis, step: reference, type: "page", label: ("name", call.name)) {
-                journey, writer in
-                journey.writePage(&writer, call, properties: step.properties)
+            return view(call, properties: step.properties, at: millis, reference: reference)
+        case .screen(let name):
+            let path = name == "Home" ? "/" : "/" + Slug.make(name)
+            let call = PageCall(name: name, path: path, title: siteTitle(name))
+            return view(call, properties: step.properties, at: millis, reference: reference)
+        case .group:
+            return emit(at: millis, step: reference, type: "group") { journey, writer in
+                journey.writeGroup(&writer, extra: step.properties)
+            }
+        case .alias:
+            userId = profile.userId
+            return emit(at: millis, step: reference, type: "alias") { journey, writer in
+                writer.key("previousId")
+                writer.string(journey.profile.anonymousId)
             }
         case .identify:
             userId = profile.userId
@@ -82,6 +95,28 @@ struct Journey {
             }
             shopping.finish(role)
             return time
+        }
+    }
+
+    /// A page view: a page call on the web, a screen call of the same name in the app.
+    private mutating func view(
+        _ call: PageCall, properties: JSONObject, at millis: Int64, reference: StepReference
+    ) -> Int64 {
+        visit(path: call.path, title: call.title)
+        guard profile.platform.isApp else {
+            return emit(at: millis, step: reference, type: "page", label: ("name", call.name)) {
+                journey, writer in
+                journey.writePage(&writer, call, properties: properties)
+            }
+        }
+        return emit(at: millis, step: reference, type: "screen", label: ("name", call.name)) {
+            _, writer in
+            writer.key("properties")
+            writer.beginObject()
+            writer.key("name")
+            writer.string(call.name)
+            writer.members(of: properties)
+            writer.endObject()
         }
     }
 
@@ -219,6 +254,27 @@ struct Journey {
         writer.endObject()
     }
 
+    /// The user's company: one of the scenario's pool, drawn once per user.
+    private func writeGroup(_ writer: inout JSONWriter, extra: JSONObject) {
+        var random = RandomStream(plan.seed, UInt64(profile.index), RandomStream.key("group"))
+        let company = Company(
+            seed: plan.seed, number: Int(random.below(UInt64(CompanyBook.poolSize))))
+        writer.key("groupId")
+        writer.string(company.groupId)
+        writer.key("traits")
+        writer.beginObject()
+        writer.key("name")
+        writer.string(company.name)
+        writer.key("industry")
+        writer.string(company.industry)
+        writer.key("employees")
+        writer.int(Int64(company.employees))
+        writer.key("website")
+        writer.string(company.website)
+        writer.members(of: extra)
+        writer.endObject()
+    }
+
     private func writeTrack(_ writer: inout JSONWriter, event: String, step: Step) {
         writer.key("properties")
         writer.beginObject()
@@ -226,6 +282,59 @@ struct Journey {
             shopping.write(spec, into: &writer)
         }
         writer.members(of: step.properties)
+        writer.endObject()
+    }
+
+    /// What a mobile library sends instead of a page and a user agent.
+    private func writeAppContext(
+        _ writer: inout JSONWriter,
+        _ app: (device: AppDevice, osVersion: String, deviceId: String, wifi: Bool),
+        _ identity: AppIdentity
+    ) {
+        writer.key("app")
+        writer.beginObject()
+        writer.key("name")
+        writer.string(identity.name)
+        writer.key("version")
+        writer.string(identity.version)
+        writer.key("build")
+        writer.string(identity.build)
+        writer.key("namespace")
+        writer.string(identity.namespace)
+        writer.endObject()
+        writer.key("device")
+        writer.beginObject()
+        writer.key("id")
+        writer.string(app.deviceId)
+        writer.key("manufacturer")
+        writer.string(app.device.manufacturer)
+        writer.key("model")
+        writer.string(app.device.model)
+        writer.key("type")
+        writer.string(profile.platform.rawValue)
+        writer.endObject()
+        writer.key("os")
+        writer.beginObject()
+        writer.key("name")
+        writer.string(app.device.osName)
+        writer.key("version")
+        writer.string(app.osVersion)
+        writer.endObject()
+        writer.key("screen")
+        writer.beginObject()
+        writer.key("width")
+        writer.int(Int64(app.device.width))
+        writer.key("height")
+        writer.int(Int64(app.device.height))
+        writer.key("density")
+        writer.double(app.device.density)
+        writer.endObject()
+        writer.key("network")
+        writer.beginObject()
+        writer.key("wifi")
+        writer.bool(app.wifi)
+        writer.key("cellular")
+        writer.bool(!app.wifi)
         writer.endObject()
     }
 
@@ -245,12 +354,16 @@ struct Journey {
         writer.string(profile.locale)
         writer.key("timezone")
         writer.string(profile.timezone)
-        writer.key("userAgent")
-        writer.string(profile.userAgent)
-        writer.key("page")
-        writer.beginObject()
-        page.writeFields(&writer)
-        writer.endObject()
+        if let app = profile.app, let identity = appIdentity {
+            writeAppContext(&writer, app, identity)
+        } else {
+            writer.key("userAgent")
+            writer.string(profile.userAgent)
+            writer.key("page")
+            writer.beginObject()
+            page.writeFields(&writer)
+            writer.endObject()
+        }
         // The campaign a user landed from is their first session's attribution.
         if sessions == 1, let campaign = profile.campaign {
             writer.key("campaign")

@@ -11,6 +11,9 @@ struct UserProfile: Sendable {
     let locale: String
     let timezone: String
     let device: Device
+    let platform: Platform
+    /// For app users: the phone or tablet, its OS version, a device id and the network.
+    let app: (device: AppDevice, osVersion: String, deviceId: String, wifi: Bool)?
     let userAgent: String
     let ip: String
     let campaign: Campaign?
@@ -39,6 +42,23 @@ struct UserProfile: Sendable {
         identity = FakeIdentity(locale: locale, random: &random)
         let threeYears: UInt64 = 3 * 365 * 86_400_000
         createdAtMillis = plan.startMillis - 86_400_000 - Int64(random.below(threeYears))
+
+        // Drawn from their own stream so that adding platforms leaves web users unchanged.
+        var appRandom = RandomStream(plan.seed, UInt64(index), RandomStream.key("app"))
+        let platforms = population.platforms
+        platform = platforms[appRandom.index(weights: platforms.map(\.weight))].value
+        if platform.isApp {
+            let devices = AppDevice.choices(for: platform, device: device)
+            let model = devices[Int(appRandom.below(UInt64(devices.count)))]
+            app = (
+                model, model.osVersions[Int(appRandom.below(UInt64(model.osVersions.count)))],
+                platform == .ios
+                    ? Identifiers.uuid(&appRandom).uppercased() : Identifiers.uuid(&appRandom),
+                appRandom.unit() < 0.7
+            )
+        } else {
+            app = nil
+        }
     }
 }
 
