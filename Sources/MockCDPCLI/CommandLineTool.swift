@@ -134,8 +134,8 @@ public enum CommandLineTool {
               -h, --help      show help (also 'mockcdp help <command>')
               --version       print the version
 
-            Exit status: 0 success, 1 --check found a difference, 64 usage error,
-            65 invalid input, 66 missing input, 74 output error.
+            Exit status: 0 success, 1 --check found a difference or lint found errors,
+            64 usage error, 65 invalid input, 66 missing input, 74 output error.
 
             """
     }
