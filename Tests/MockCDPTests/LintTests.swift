@@ -76,6 +76,21 @@ struct LintTests {
         #expect(run.output.hasSuffix("lint: 15 messages in 1 file: 15 errors, 0 warnings\n"))
     }
 
+    @Test("escapes and UTF-8 are read strictly")
+    func stringsAndEscapes() throws {
+        let escaped = Self.good.replacingOccurrences(
+            of: "\"o-1\"", with: #""o-\u00e9\"\n\ud83d\ude00 Café""#)
+        #expect(try runTool(["lint", try write([escaped])]).status == 0)
+
+        let url = try temporaryFolder().appendingPathComponent("latin1.ndjson")
+        var bytes = Array(Self.good.replacingOccurrences(of: "o-1", with: "o-X").utf8)
+        bytes[bytes.firstIndex(of: UInt8(ascii: "X"))!] = 0xE9
+        try Data(bytes + [0x0A]).write(to: url)
+        let run = try runTool(["lint", url.path])
+        #expect(run.status == 65)
+        #expect(run.output.contains("string is not valid UTF-8"))
+    }
+
     @Test("a clean file passes with exit 0")
     func cleanFile() throws {
         let run = try runTool(["lint", try write([Self.good])])

@@ -148,6 +148,28 @@ struct JSONLineParser {
 
     private mutating func string() throws(Failure) -> String {
         index += 1
+        // Most strings have no escapes: take their bytes in one piece.
+        var end = index
+        var ascii = true
+        while end < bytes.count {
+            let byte = bytes[end]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            if byte >= 0x80 { ascii = false }
+            end += 1
+        }
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+            let slice = bytes[index..<end]
+            let text: String
+            if ascii {
+                text = String(decoding: slice, as: UTF8.self)
+            } else if let valid = String(validating: slice, as: UTF8.self) {
+                text = valid
+            } else {
+                throw Failure(column: index + 1, message: "string is not valid UTF-8")
+            }
+            index = end + 1
+            return text
+        }
         var scalars = String.UnicodeScalarView()
         var start = index
         while true {

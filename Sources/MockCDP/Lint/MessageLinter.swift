@@ -29,6 +29,24 @@ public struct MessageLinter {
         "price", "revenue", "total", "subtotal", "value", "tax", "shipping", "discount",
     ]
 
+    /// Types of properties that any track event uses in the spec's sense.
+    private static let commonTypes: [String: SpecType] = {
+        var types: [String: SpecType] = ["quantity": .integer, "products": .products]
+        for key in moneyKeys { types[key] = .number }
+        return types
+    }()
+
+    /// The common types, overridden and extended by each spec event's own table.
+    private static let eventTypes: [String: [String: SpecType]] = {
+        var tables: [String: [String: SpecType]] = [:]
+        for event in EcommerceSpec.events {
+            var types = commonTypes
+            for property in event.properties { types[property.name] = property.type }
+            tables[event.name] = types
+        }
+        return tables
+    }()
+
     private var seenIds: [UInt64: Int] = [:]
     private var findings: [LintFinding] = []
     private var line = 0
@@ -210,10 +228,8 @@ public struct MessageLinter {
     // MARK: Properties
 
     private mutating func checkProperties(_ properties: JSONObject, event: String) {
-        var types: [String: SpecType] = ["quantity": .integer, "products": .products]
-        for key in Self.moneyKeys { types[key] = .number }
         let spec = EcommerceSpec.event(named: event)
-        for property in spec?.properties ?? [] { types[property.name] = property.type }
+        let types = spec.flatMap { Self.eventTypes[$0.name] } ?? Self.commonTypes
         for member in properties.members {
             guard let type = types[member.key] else { continue }
             let what = spec == nil ? "'\(member.key)'" : "'\(member.key)' of \(event)"

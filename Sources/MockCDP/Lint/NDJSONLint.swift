@@ -67,7 +67,8 @@ public struct NDJSONLint {
         if !sawJSON, linter.unparsable > unparsableBefore {
             let first = heldBack.first { $0.column != nil }
             result.notNDJSON =
-                "none of its \(result.lines) lines is JSON"
+                (result.lines == 1
+                    ? "its one line is not JSON" : "none of its \(result.lines) lines is JSON")
                 + (first.map { " (line \($0.line): \($0.message))" } ?? "")
         } else {
             heldBack.forEach(report)
