@@ -75,6 +75,17 @@ struct NameBook: Sendable {
         "nl": "nl-NL", "pt": "pt-BR", "ja": "ja-JP",
     ]
 
+    /// A number in the North American plan's fiction block, 555-0100 to 555-0199.
+    private static func northAmerican(_ areaCodes: [String])
+        -> @Sendable (inout RandomStream)
+        -> String
+    {
+        { random in
+            let area = areaCodes[Int(random.below(UInt64(areaCodes.count)))]
+            return "+1-\(area)-555-01\(digits(2, &random))"
+        }
+    }
+
     private static func digits(_ count: Int, _ random: inout RandomStream) -> String {
         String((0..<count).map { _ in Character(String(random.below(10))) })
     }
@@ -102,9 +113,7 @@ struct NameBook: Sendable {
             ],
             country: "US", houseNumberFirst: true,
             // 555-0100 to 555-0199 is reserved for fiction in the North American plan.
-            phone: {
-                "+1-\(["202", "312", "415", "512", "617"][Int($0.below(5))])-555-01\(digits(2, &$0))"
-            }),
+            phone: northAmerican(["202", "312", "415", "512", "617"])),
         "en-GB": NameBook(
             first: [
                 "Oliver", "Amelia", "George", "Isla", "Harry", "Ava", "Jack", "Mia", "Charlie",
@@ -228,9 +237,7 @@ struct NameBook: Sendable {
                 City(name: "Albuquerque", state: "NM", postalCode: "87102"),
             ],
             country: "US", houseNumberFirst: true,
-            phone: {
-                "+1-\(["210", "305", "602", "505"][Int($0.below(4))])-555-01\(digits(2, &$0))"
-            }),
+            phone: northAmerican(["210", "305", "602", "505"])),
         "en-CA": NameBook(
             first: [
                 "Liam", "Olivia", "Noah", "Emma", "Lucas", "Charlotte", "Benjamin", "Amelia",
@@ -250,9 +257,7 @@ struct NameBook: Sendable {
             ],
             country: "CA", houseNumberFirst: true,
             // Canada shares the North American plan and its 555-0100 to 555-0199 block.
-            phone: {
-                "+1-\(["416", "613", "403", "902", "604"][Int($0.below(5))])-555-01\(digits(2, &$0))"
-            }),
+            phone: northAmerican(["416", "613", "403", "902", "604"])),
         "fr-CA": NameBook(
             first: [
                 "Léa", "Félix", "Florence", "William", "Alice", "Émile", "Charlotte", "Thomas",
@@ -270,9 +275,7 @@ struct NameBook: Sendable {
                 City(name: "Gatineau", state: "QC", postalCode: "J8X 3X7"),
             ],
             country: "CA", houseNumberFirst: true,
-            phone: {
-                "+1-\(["514", "418", "819"][Int($0.below(3))])-555-01\(digits(2, &$0))"
-            }),
+            phone: northAmerican(["514", "418", "819"])),
         "en-AU": NameBook(
             first: [
                 "Oliver", "Charlotte", "Jack", "Olivia", "William", "Isla", "Noah", "Mia",
