@@ -248,6 +248,30 @@ struct EcommerceSpecTests {
         #expect(removals > 20)
     }
 
+    @Test("a product picked after a product list comes from the list, at its position")
+    func productsFromLists() throws {
+        var lists: [String: [String]] = [:]
+        var picked = 0
+        for message in try messages(plan(everyEventScenario)) {
+            guard let event = message["event"] as? String,
+                let user = message["anonymousId"] as? String,
+                let properties = message["properties"] as? [String: Any]
+            else { continue }
+            if event.hasPrefix("Product List") {
+                let products = try #require(properties["products"] as? [[String: Any]])
+                lists[user] = products.compactMap { $0["product_id"] as? String }
+                for (offset, entry) in products.enumerated() {
+                    #expect(entry["position"] as? Int == offset + 1)
+                }
+            } else if event == "Product Clicked", let list = lists[user] {
+                let position = try #require(properties["position"] as? Int)
+                #expect(list[position - 1] == properties["product_id"] as? String)
+                picked += 1
+            }
+        }
+        #expect(picked > 20)
+    }
+
     @Test("refunds, updates and cancellations refer to the user's earlier order")
     func followUpsReferToEarlierOrders() throws {
         var completed: [String: [String: Double]] = [:]

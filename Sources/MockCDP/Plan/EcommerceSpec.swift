@@ -111,6 +111,8 @@ public enum EcommerceSpec {
         SpecProperty(.orderID, .string), SpecProperty(.affiliation, .string),
     ]
     private static let cartId = [SpecProperty(.cartID, .string)]
+    /// The product's place in the list it was picked from, when it was.
+    private static let listed = [SpecProperty(.position, .integer)]
     private static let currency = [SpecProperty(.currency, .string)]
     private static let wishlist = [
         SpecProperty(.wishlistID, .string), SpecProperty(.wishlistName, .string),
@@ -155,10 +157,10 @@ public enum EcommerceSpec {
             ]),
         SpecEvent(name: "Promotion Viewed", role: .promotion, properties: promotion),
         SpecEvent(name: "Promotion Clicked", role: .promotion, properties: promotion),
-        SpecEvent(name: "Product Clicked", role: .product, properties: productFields),
+        SpecEvent(name: "Product Clicked", role: .product, properties: productFields + listed),
         SpecEvent(
             name: "Product Viewed", role: .product,
-            properties: productFields + currency + [SpecProperty(.value, .number)]),
+            properties: productFields + listed + currency + [SpecProperty(.value, .number)]),
         SpecEvent(
             name: "Product Added", role: .addToCart, properties: cartId + productFields + currency),
         SpecEvent(

@@ -86,7 +86,9 @@ struct Journey {
                 journey.writeIdentify(&writer, extra: step.properties)
             }
         case .track(let event, let role):
-            if let target = shopping.prepare(role, step: step, random: &random) {
+            if let spec = EcommerceSpec.event(named: event),
+                let target = shopping.prepare(spec, step: step, random: &random)
+            {
                 visit(path: target.path, title: siteTitle(target.title))
             }
             let time = emit(at: millis, step: reference, type: "track", label: ("event", event)) {

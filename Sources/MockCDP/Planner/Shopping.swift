@@ -21,7 +21,8 @@ struct Shopping {
     struct ProductList {
         var id: String
         var category: String
-        var products: [Int]
+        /// The products shown, in order: the category's, narrowed by the filter if applied.
+        var shown: [Int]
         var filter: (type: String, value: String)?
     }
 
@@ -68,6 +69,8 @@ struct Shopping {
 
     // What the event being written describes.
     private var product: Int?
+    /// Where the product sits in the list it was picked from, counted from 1.
+    private var position: Int?
     private var quantity = 1
     private var query = ""
     private var list: ProductList?
@@ -94,9 +97,10 @@ struct Shopping {
 
     /// Applies the effect of an event before it is written, and returns the page the
     /// user is on for it (path and title), if the event moves them.
-    mutating func prepare(_ role: EcommerceRole, step: Step, random: inout RandomStream) -> (
+    mutating func prepare(_ event: SpecEvent, step: Step, random: inout RandomStream) -> (
         path: String, title: String
     )? {
+        let role = event.role
         switch role {
         case .plain:
             return nil
@@ -105,7 +109,7 @@ struct Shopping {
             query = (item.category ?? item.name).lowercased()
             return ("/search", "Search")
         case .productList:
-            list = makeList(&random)
+            list = makeList(filtered: event.has(.filters), &random)
             return list.map { ("/collections/" + Slug.make($0.category), $0.category) }
         case .promotion:
             if promotion == nil {
@@ -120,7 +124,19 @@ struct Shopping {
             }
             return nil
         case .product, .addToCart, .wishlistAdd, .productShare, .review:
-            let index = chooseProduct(step.product ?? .catalog, random: &random)
+            position = nil
+            let index: Int
+            if role == .product, step.product ?? .catalog == .catalog, let list,
+                !list.shown.isEmpty
+            {
+                // Someone looking at a list picks from what it shows.
+                let weights = list.shown.map { catalog.products[$0].weight }
+                let picked = random.index(weights: weights)
+                index = list.shown[picked]
+                position = picked + 1
+            } else {
+                index = chooseProduct(step.product ?? .catalog, random: &random)
+            }
             product = index
             quantity = 1
             switch role {
@@ -267,7 +283,7 @@ struct Shopping {
             random.index(weights: weights.contains { $0 > 0 } ? weights : weights.map { _ in 1 })]
     }
 
-    private func makeList(_ random: inout RandomStream) -> ProductList? {
+    private func makeList(filtered: Bool, _ random: inout RandomStream) -> ProductList? {
         guard !catalog.products.isEmpty else { return nil }
         let pick = catalog.products[catalog.pickProduct(&random)]
         let category = pick.category ?? "All Products"
@@ -275,8 +291,12 @@ struct Shopping {
             pick.category == nil || catalog.products[$0].category == pick.category
         }
         let filter = pick.brand.map { (type: "brand", value: $0) }
+        let shown = members.filter {
+            guard filtered, let filter else { return true }
+            return catalog.products[$0].brand == filter.value
+        }
         return ProductList(
-            id: Slug.make(category), category: category, products: Array(members.prefix(12)),
+            id: Slug.make(category), category: category, shown: Array(shown.prefix(12)),
             filter: filter)
     }
 
@@ -382,7 +402,7 @@ struct Shopping {
             case .couponName: text(name, eventCoupon.map { "\($0.off) off" }, &writer)
             case .reason: text(name, denialReason, &writer)
             case .products:
-                writeProducts(role, order?.lines, filtered: event.has(.filters), &writer)
+                writeProducts(role, order?.lines, &writer)
             case .orderID: text(name, order?.id, &writer)
             case .checkoutID: text(name, checkout?.checkoutId, &writer)
             case .affiliation: text(name, plan.site.name, &writer)
@@ -394,7 +414,13 @@ struct Shopping {
             case .sorts: writeCriteria(name, [("price", "asc")], &writer)
             case .promotionID: text(name, promotion?.id, &writer)
             case .creative: text(name, promotion?.creative, &writer)
-            case .position: text(name, promotion?.position, &writer)
+            case .position:
+                if role == .promotion {
+                    text(name, promotion?.position, &writer)
+                } else if let position {
+                    writer.key(name)
+                    writer.int(Int64(position))
+                }
             case .step:
                 writer.key(name)
                 writer.int(Int64(max(checkoutStep, 1)))
@@ -440,20 +466,14 @@ struct Shopping {
         writer.endArray()
     }
 
-    /// The products of a list (narrowed by its filter when the event filters), of the
-    /// order the event refers to, or of the cart.
+    /// The products of a list, of the order the event refers to, or of the cart.
     private func writeProducts(
-        _ role: EcommerceRole, _ orderLines: [Cart.Line]?, filtered: Bool,
-        _ writer: inout JSONWriter
+        _ role: EcommerceRole, _ orderLines: [Cart.Line]?, _ writer: inout JSONWriter
     ) {
         writer.key("products")
         writer.beginArray()
         if role == .productList, let list {
-            let shown = list.products.filter { index in
-                guard filtered, let filter = list.filter else { return true }
-                return catalog.products[index].brand == filter.value
-            }
-            for (position, index) in shown.enumerated() {
+            for (position, index) in list.shown.enumerated() {
                 writeProductObject(catalog.products[index], quantity: nil, position, &writer)
             }
         } else {
