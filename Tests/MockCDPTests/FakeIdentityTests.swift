@@ -30,7 +30,7 @@ struct FakeIdentityTests {
         population:
           users: 1300
           identified: 100%
-          traits: [name, email, phone, address, created_at]
+          traits: [name, email, phone, address, created_at, username, birthday]
           context:
             locales: {\(locales.map { "\($0.locale): 1" }.joined(separator: ", "))}
         funnels:
@@ -65,6 +65,25 @@ struct FakeIdentityTests {
         for (locale, names) in perLocale {
             #expect(names.count >= 20, "\(locale): only \(names.count) distinct names")
         }
+    }
+
+    @Test("usernames follow the name; birthdays are dates 18 to 80 years before the start")
+    func usernamesAndBirthdays() throws {
+        var checked = 0
+        for message in try messages(plan(Self.scenario))
+        where message["type"] as? String == "identify" {
+            let traits = try #require(message["traits"] as? [String: Any])
+            let username = try #require(traits["username"] as? String)
+            let email = try #require(traits["email"] as? String)
+            #expect(username.range(of: #"^[a-z]+_[a-z]+\d+$"#, options: .regularExpression) != nil)
+            #expect(username.filter(\.isNumber) == email.prefix { $0 != "@" }.filter(\.isNumber))
+            let birthday = try #require(traits["birthday"] as? String)
+            let year = try #require(Int(birthday.prefix(4)))
+            #expect((1946...2008).contains(year), "\(birthday)")
+            #expect(birthday.range(of: #"^\d{4}-\d{2}-\d{2}$"#, options: .regularExpression) != nil)
+            checked += 1
+        }
+        #expect(checked == 1300)
     }
 
     @Test("a locale without a book of its own takes its language's")

@@ -213,7 +213,10 @@ extension ScenarioChecker {
         case .page: return ["name", "category", "path", "referrer", "search", "title", "url"]
         case .screen: return ["name"]
         case .identify:
-            return ["firstName", "lastName", "name", "email", "phone", "address", "createdAt"]
+            return [
+                "firstName", "lastName", "name", "email", "phone", "address", "createdAt",
+                "username", "birthday",
+            ]
         case .group: return Set(CompanyBook.traitNames)
         case .alias: return []
         case .track(let event, _):

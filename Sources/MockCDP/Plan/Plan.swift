@@ -89,6 +89,10 @@ public enum Trait: String, Codable, Sendable, Equatable, CaseIterable {
     case phone
     case address
     case createdAt = "created_at"
+    /// A user name made from the user's name.
+    case username
+    /// A date of birth, 18 to 80 years before the scenario's start.
+    case birthday
 }
 
 /// Where a user shops. App users send screen calls and app, device, OS, screen and

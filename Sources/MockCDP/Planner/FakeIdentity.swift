@@ -13,6 +13,13 @@ struct FakeIdentity: Sendable {
     var phone: String?
     var address: Address
 
+    /// `jade_simon42`: what a sign-up form would get from this person.
+    var username: String {
+        let digits = email.prefix { $0 != "@" }.filter(\.isNumber)
+        return Slug.make(firstName).replacingOccurrences(of: "-", with: "") + "_"
+            + Slug.make(lastName).replacingOccurrences(of: "-", with: "") + digits
+    }
+
     struct Address: Sendable {
         var street: String
         var city: String

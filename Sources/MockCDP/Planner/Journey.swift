@@ -250,6 +250,12 @@ struct Journey {
             case .createdAt:
                 writer.key("createdAt")
                 writer.string(Timestamp.iso8601(millis: profile.createdAtMillis))
+            case .username:
+                writer.key("username")
+                writer.string(identity.username)
+            case .birthday:
+                writer.key("birthday")
+                writer.string(profile.birthday)
             }
         }
         writer.members(of: extra)

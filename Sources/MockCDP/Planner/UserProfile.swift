@@ -20,6 +20,8 @@ struct UserProfile: Sendable {
     let identity: FakeIdentity
     /// When the user's account was made, for the `createdAt` trait.
     let createdAtMillis: Int64
+    /// The `birthday` trait, a date (`1988-04-12`).
+    let birthday: String
 
     init(index: Int, plan: Plan, funnelWeights: [Double]) {
         self.index = index
@@ -42,6 +44,12 @@ struct UserProfile: Sendable {
         identity = FakeIdentity(locale: locale, random: &random)
         let threeYears: UInt64 = 3 * 365 * 86_400_000
         createdAtMillis = plan.startMillis - 86_400_000 - Int64(random.below(threeYears))
+
+        // Drawn from its own stream, so that the traits before it keep their values.
+        var birthdayRandom = RandomStream(plan.seed, UInt64(index), RandomStream.key("birthday"))
+        let year: Int64 = 31_556_952_000
+        let age = 18 * year + Int64(birthdayRandom.below(UInt64(62 * year)))
+        birthday = String(Timestamp.iso8601(millis: plan.startMillis - age).prefix(10))
 
         // Drawn from their own stream so that adding platforms leaves web users unchanged.
         var appRandom = RandomStream(plan.seed, UInt64(index), RandomStream.key("app"))
