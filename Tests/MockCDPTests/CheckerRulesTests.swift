@@ -77,9 +77,29 @@ struct CheckerRulesTests {
                 "a parameter's default cannot refer to another parameter"
             ),
             ("sessions: {timeout: 0.5ms}", "is not a whole number of milliseconds"),
+            ("site: {name: \"\"}", "site name must not be empty"),
         ])
     func mistakes(extra: String, message: String) throws {
         #expect(try errors(scenario(extra)).contains(message))
+    }
+
+    @Test(
+        "step mistakes",
+        arguments: [
+            ("    - page: Home\n      quantity: 2", "'quantity' belongs to Product Added steps"),
+            ("    - identify: [a, b]", "identify takes extra traits as a mapping, or nothing"),
+            ("    - page: Home\n      after: 10s...2m", "'10s...2m' is not a range of durations"),
+        ])
+    func stepMistakes(steps: String, message: String) throws {
+        #expect(try errors(scenario(steps: steps)).contains(message))
+    }
+
+    @Test("a locale is a language and a region, in letters")
+    func locales() throws {
+        let yaml = scenario().replacingOccurrences(
+            of: "population: {users: 5}",
+            with: "population: {users: 5, context: {locales: {12-34: 1}}}")
+        #expect(try errors(yaml).contains("locale '12-34' must be a language and a region"))
     }
 
     @Test("an order step cannot repeat")
@@ -100,5 +120,10 @@ struct CheckerRulesTests {
         let yaml = scenario().replacingOccurrences(
             of: "2026-01-01T00:00:00Z", with: "2026-01-01T00:00:00.1234Z")
         #expect(try errors(yaml).contains("more precise than a millisecond"))
+        for impossible in ["2026-02-30T00:00:00Z", "2026-01-01T24:00:00Z"] {
+            let text = try errors(
+                scenario().replacingOccurrences(of: "2026-01-01T00:00:00Z", with: impossible))
+            #expect(text.contains("is not a real date and time"), "\(impossible)")
+        }
     }
 }

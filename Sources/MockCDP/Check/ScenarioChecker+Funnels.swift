@@ -145,7 +145,8 @@ extension ScenarioChecker {
         var properties =
             fields["properties"].flatMap { literalObject($0, "properties") } ?? JSONObject()
         let takesTraits = callKey == "identify" || callKey == "group"
-        if takesTraits, case .scalar = callNode.content, callNode.isNull == false {
+        let isMapping = if case .mapping = callNode.content { true } else { false }
+        if takesTraits, !isMapping, !callNode.isNull {
             error(
                 callNode, "\(callKey) takes extra traits as a mapping, or nothing",
                 hint: "write '\(callKey):' alone, or '\(callKey): { plan: pro }'")
@@ -191,9 +192,8 @@ extension ScenarioChecker {
                     + EcommerceSpec.events.filter(\.role.choosesProduct).map(\.name)
                     .joined(separator: ", "))
         }
-        if let quantityNode = fields.keys["quantity"], case .track(_, let role) = call,
-            role != .addToCart
-        {
+        let addsToCart = if case .track(_, .addToCart)? = call { true } else { false }
+        if let quantityNode = fields.keys["quantity"], !addsToCart {
             error(quantityNode, "'quantity' belongs to Product Added steps")
         }
         if let quantity, quantity.lower == 0, let node = fields["quantity"] {

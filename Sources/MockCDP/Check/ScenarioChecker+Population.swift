@@ -128,8 +128,10 @@ extension ScenarioChecker {
     private mutating func readLocale(_ node: YAMLNode) -> String? {
         guard let locale = string(node, "locale") else { return nil }
         let parts = locale.split(separator: "-")
+        let isLetters = { (part: Substring) in part.allSatisfy { $0.isASCII && $0.isLetter } }
         guard parts.count == 2, parts[0].count == 2, parts[0] == parts[0].lowercased(),
-            parts[1].count == 2, parts[1] == parts[1].uppercased()
+            parts[1].count == 2, parts[1] == parts[1].uppercased(), isLetters(parts[0]),
+            isLetters(parts[1])
         else {
             error(
                 node, "locale '\(locale)' must be a language and a region, such as en-US or de-DE")

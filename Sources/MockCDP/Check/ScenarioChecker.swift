@@ -121,6 +121,10 @@ struct ScenarioChecker {
             error(node, "\(what) must not be empty")
             return nil
         }
+        guard !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+            error(node, "\(what) must not be empty")
+            return nil
+        }
         return text
     }
 

@@ -108,6 +108,10 @@ enum ValueGrammar {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let parts = trimmed.components(separatedBy: "..")
         let bounds = parts.map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !trimmed.contains("...") else {
+            return .failure(
+                Failure("'\(trimmed)' has three dots", hint: "write a range with two: 1..4"))
+        }
         let hint = "write a whole number such as 2 or a range such as 1..4"
         guard (1...2).contains(parts.count), let lower = bounds.first ?? nil,
             let upper = bounds.last ?? nil
@@ -237,7 +241,7 @@ enum ValueGrammar {
     /// `2m..5m`: two durations, the first not above the second.
     static func durationRange(_ text: String) -> Result<ClosedRange<Int64>, Failure> {
         let parts = text.components(separatedBy: "..")
-        guard parts.count == 2 else {
+        guard parts.count == 2, !text.contains("...") else {
             return .failure(
                 Failure(
                     "'\(text)' is not a range of durations", hint: "write two durations: 10s..2m"))
@@ -256,6 +260,23 @@ enum ValueGrammar {
         }
     }
 
+    /// Whether `YYYY-MM-DDTHH:MM:SS` at the start of `text` names a real day and time; the
+    /// system's parser would roll `2026-02-30` over into March and `24:00` into the next day.
+    private static func hasValidCalendarFields(_ text: String) -> Bool {
+        let digits = Array(text.utf8.prefix(19))
+        guard digits.count == 19 else { return true }
+        func number(_ range: Range<Int>) -> Int? {
+            Int(String(decoding: digits[range], as: UTF8.self))
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+            let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19)
+        else { return true }
+        let components = DateComponents(year: year, month: month, day: day)
+        let calendar = Calendar(identifier: .gregorian)
+        return (1...12).contains(month) && components.isValidDate(in: calendar) && hour < 24
+            && minute < 60 && second < 60
+    }
+
     /// An RFC 3339 instant with an offset, such as `2026-11-27T00:00:00-05:00`, in epoch millis.
     static func instant(_ text: String) -> Result<Int64, Failure> {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
@@ -268,6 +289,12 @@ enum ValueGrammar {
                     hint:
                         "timestamps have millisecond precision; write at most 3 digits after the second"
                 ))
+        }
+        guard Self.hasValidCalendarFields(trimmed) else {
+            return .failure(
+                Failure(
+                    "'\(trimmed)' is not a real date and time",
+                    hint: "check the month, day, hour, minute and second"))
         }
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
