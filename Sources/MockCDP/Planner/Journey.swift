@@ -86,14 +86,13 @@ struct Journey {
                 journey.writeIdentify(&writer, extra: step.properties)
             }
         case .track(let event, let role):
-            if let spec = EcommerceSpec.event(named: event),
-                let target = shopping.prepare(spec, step: step, random: &random)
-            {
+            let spec = EcommerceSpec.event(named: event)
+            if let spec, let target = shopping.prepare(spec, step: step, random: &random) {
                 visit(path: target.path, title: siteTitle(target.title))
             }
             let time = emit(at: millis, step: reference, type: "track", label: ("event", event)) {
                 journey, writer in
-                journey.writeTrack(&writer, event: event, step: step)
+                journey.writeTrack(&writer, spec: spec, step: step)
             }
             shopping.finish(role)
             return time
@@ -255,7 +254,7 @@ struct Journey {
                 writer.string(identity.username)
             case .birthday:
                 writer.key("birthday")
-                writer.string(profile.birthday)
+                writer.string(String(Timestamp.iso8601(millis: profile.birthdayMillis).prefix(10)))
             }
         }
         writer.members(of: extra)
@@ -283,10 +282,10 @@ struct Journey {
         writer.endObject()
     }
 
-    private func writeTrack(_ writer: inout JSONWriter, event: String, step: Step) {
+    private func writeTrack(_ writer: inout JSONWriter, spec: SpecEvent?, step: Step) {
         writer.key("properties")
         writer.beginObject()
-        if let spec = EcommerceSpec.event(named: event) {
+        if let spec {
             shopping.write(spec, into: &writer)
         }
         writer.members(of: step.properties)

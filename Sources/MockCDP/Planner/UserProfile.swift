@@ -20,8 +20,11 @@ struct UserProfile: Sendable {
     let identity: FakeIdentity
     /// When the user's account was made, for the `createdAt` trait.
     let createdAtMillis: Int64
-    /// The `birthday` trait, a date (`1988-04-12`).
-    let birthday: String
+    /// Midnight UTC of the day of the `birthday` trait.
+    let birthdayMillis: Int64
+
+    private static let appKey = RandomStream.key("app")
+    private static let birthdayKey = RandomStream.key("birthday")
 
     init(index: Int, plan: Plan, funnelWeights: [Double]) {
         self.index = index
@@ -46,15 +49,18 @@ struct UserProfile: Sendable {
         createdAtMillis = plan.startMillis - 86_400_000 - Int64(random.below(threeYears))
 
         // Drawn from its own stream, so that the traits before it keep their values.
-        var birthdayRandom = RandomStream(plan.seed, UInt64(index), RandomStream.key("birthday"))
+        var birthdayRandom = RandomStream(plan.seed, UInt64(index), Self.birthdayKey)
         let year: Int64 = 31_556_952_000
         let age = 18 * year + Int64(birthdayRandom.below(UInt64(62 * year)))
-        birthday = String(Timestamp.iso8601(millis: plan.startMillis - age).prefix(10))
+        birthdayMillis = plan.startMillis - age
 
         // Drawn from their own stream so that adding platforms leaves web users unchanged.
-        var appRandom = RandomStream(plan.seed, UInt64(index), RandomStream.key("app"))
         let platforms = population.platforms
-        platform = platforms[appRandom.index(weights: platforms.map(\.weight))].value
+        var appRandom = RandomStream(plan.seed, UInt64(index), Self.appKey)
+        platform =
+            platforms.count == 1
+            ? platforms[0].value
+            : platforms[appRandom.index(weights: platforms.map(\.weight))].value
         if platform.isApp {
             let devices = AppDevice.choices(for: platform, device: device)
             let model = devices[Int(appRandom.below(UInt64(devices.count)))]
