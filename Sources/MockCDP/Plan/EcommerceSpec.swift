@@ -64,12 +64,14 @@ public enum StandardField: String, CaseIterable, Codable, Sendable, Equatable {
 public struct SpecProperty: Sendable, Equatable {
     public var field: StandardField
     public var type: SpecType
-    /// The property's name in messages, such as `product_id`.
-    public var name: String { field.rawValue }
+    /// The property's name in messages, such as `product_id`; kept so that writing an
+    /// event does not rebuild it from the field for every property.
+    public let name: String
 
     public init(_ field: StandardField, _ type: SpecType) {
         self.field = field
         self.type = type
+        name = field.rawValue
     }
 }
 

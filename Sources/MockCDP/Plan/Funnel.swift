@@ -144,6 +144,16 @@ public enum EcommerceRole: String, Codable, Sendable, Equatable, CaseIterable {
         }
     }
 
+    /// Whether the event describes the order being checked out: its ids or amounts.
+    public var describesOrder: Bool {
+        switch self {
+        case .checkout, .checkoutStep, .checkoutProgress, .order, .couponEntered,
+            .couponApplied, .couponDenied, .couponRemoved:
+            true
+        default: false
+        }
+    }
+
     /// Whether the event needs an earlier `Order Completed` of the same user.
     public var needsOrder: Bool { self == .orderFollowUp }
 

@@ -348,34 +348,40 @@ struct Shopping {
     /// with nothing to say (a product without a brand, an order without a coupon) is left out.
     func write(_ event: SpecEvent, into writer: inout JSONWriter) {
         let role = event.role
+        // Only events about an order pay for adding it up.
         let order: (id: String, lines: [Cart.Line], amounts: OrderAmounts)? =
             if role == .orderFollowUp {
                 lastOrder.map { ($0.orderId, $0.lines, $0.amounts) }
-            } else {
+            } else if role.describesOrder {
                 checkout.map { ($0.orderId, cart.lines, amounts(of: $0)) }
+            } else {
+                nil
             }
-        let item = product.map { catalog.products[$0] }
+        // The product is read in place, field by field, rather than copied whole.
+        let item = product
         for property in event.properties {
             let field = property.field
-            let name = field.rawValue
+            let name = property.name
             switch field {
             case .productID, .sku, .brand, .variant, .price, .quantity, .url, .imageURL:
-                if let item { writeProductField(field, of: item, quantity: quantity, &writer) }
+                if let item {
+                    writeProductField(property, of: item, quantity: quantity, &writer)
+                }
             case .name:
                 if role == .promotion {
                     text(name, promotion?.name, &writer)
                 } else if let item {
-                    writeProductField(field, of: item, quantity: quantity, &writer)
+                    writeProductField(property, of: item, quantity: quantity, &writer)
                 }
             case .category:
                 if role == .productList {
                     text(name, list?.category, &writer)
                 } else if let item {
-                    writeProductField(field, of: item, quantity: quantity, &writer)
+                    writeProductField(property, of: item, quantity: quantity, &writer)
                 }
             case .value:
                 if role == .product, let item {
-                    money(name, item.priceMinor, &writer)
+                    money(name, catalog.products[item].priceMinor, &writer)
                 } else if let order {
                     money(name, order.amounts.subtotal, &writer)
                 }
@@ -474,46 +480,98 @@ struct Shopping {
         writer.beginArray()
         if role == .productList, let list {
             for (position, index) in list.shown.enumerated() {
-                writeProductObject(catalog.products[index], quantity: nil, position, &writer)
+                writeProductObject(.catalog(index), quantity: nil, position, &writer)
             }
         } else {
             for (position, line) in (orderLines ?? cart.lines).enumerated() {
-                writeProductObject(line.product, quantity: line.quantity, position, &writer)
+                writeProductObject(.line(line), quantity: line.quantity, position, &writer)
             }
         }
         writer.endArray()
     }
 
     private func writeProductObject(
-        _ product: Product, quantity: Int?, _ position: Int, _ writer: inout JSONWriter
+        _ product: ProductRef, quantity: Int?, _ position: Int, _ writer: inout JSONWriter
     ) {
         writer.beginObject()
         for property in EcommerceSpec.productFields {
             if property.field == .quantity, quantity == nil { continue }
-            writeProductField(property.field, of: product, quantity: quantity ?? 1, &writer)
+            writeProductField(property, of: product, quantity: quantity ?? 1, &writer)
         }
         writer.key("position")
         writer.int(Int64(position + 1))
         writer.endObject()
     }
 
+    /// Where a product's fields are read from: the catalog, or a cart line.
+    private enum ProductRef {
+        case catalog(Int)
+        case line(Cart.Line)
+    }
+
     private func writeProductField(
-        _ field: StandardField, of product: Product, quantity: Int, _ writer: inout JSONWriter
+        _ property: SpecProperty, of index: Int, quantity: Int, _ writer: inout JSONWriter
     ) {
-        let name = field.rawValue
+        writeProductField(property, of: .catalog(index), quantity: quantity, &writer)
+    }
+
+    private func writeProductField(
+        _ property: SpecProperty, of reference: ProductRef, quantity: Int,
+        _ writer: inout JSONWriter
+    ) {
+        switch reference {
+        case .catalog(let index):
+            writeField(property, of: catalog.products[index], quantity: quantity, &writer)
+        case .line(let line):
+            writeField(property, of: line.product, quantity: quantity, &writer)
+        }
+    }
+
+    private func writeField(
+        _ property: SpecProperty, of product: borrowing Product, quantity: Int,
+        _ writer: inout JSONWriter
+    ) {
+        let name = property.name
+        let field = property.field
+        // Written field by field rather than through `text`, which would copy each string
+        // into an optional: product fields are most of what the planner writes.
         switch field {
-        case .productID: text(name, product.id, &writer)
-        case .sku: text(name, product.sku, &writer)
-        case .category: text(name, product.category, &writer)
-        case .name: text(name, product.name, &writer)
-        case .brand: text(name, product.brand, &writer)
-        case .variant: text(name, product.variant, &writer)
+        case .productID:
+            writer.key(name)
+            writer.string(product.id)
+        case .sku:
+            writer.key(name)
+            writer.string(product.sku)
+        case .category:
+            if let category = product.category {
+                writer.key(name)
+                writer.string(category)
+            }
+        case .name:
+            writer.key(name)
+            writer.string(product.name)
+        case .brand:
+            if let brand = product.brand {
+                writer.key(name)
+                writer.string(brand)
+            }
+        case .variant:
+            if let variant = product.variant {
+                writer.key(name)
+                writer.string(variant)
+            }
         case .price: money(name, product.priceMinor, &writer)
         case .quantity:
             writer.key(name)
             writer.int(Int64(quantity))
-        case .url: text(name, product.url, &writer)
-        case .imageURL: text(name, product.imageURL, &writer)
+        case .url:
+            writer.key(name)
+            writer.string(product.url)
+        case .imageURL:
+            if let image = product.imageURL {
+                writer.key(name)
+                writer.string(image)
+            }
         default: break
         }
     }
