@@ -5,8 +5,11 @@ Usage: python3 Grammar/check_schema.py [--schema PATH] SCENARIO.yaml...
 
 Files are read the way `mockcdp` reads them: YAML 1.2 core schema (`NO`, `on` and
 `1:30` stay text, `010` is ten, dates stay text), anchors, aliases and `<<` merge
-keys, one document per file, and a duplicate key is an error. Each problem is
-printed as `file:line:column: error: message` with the source line and a caret;
+keys, one document per file, and a duplicate key is an error. Includes are resolved
+as `mockcdp` resolves them: a top-level `include:` merges the listed files under the
+file's own keys, and `!include path` stands for another file's document, paths being
+relative to the including file. Each problem is printed as `file:line:column: error:
+message` (the file being the one it was written in) with the source line and a caret;
 the last line is `N passed, N failed`. The exit status is 0 when every file
 passes and 1 otherwise.
 
@@ -31,6 +34,8 @@ MAX_EXPANDED_NODES = 1_000_000
 
 MERGE_TAG = "tag:yaml.org,2002:merge"
 STR_TAG = "tag:yaml.org,2002:str"
+INCLUDE_TAG = "!include"
+MAX_INCLUDES = 1_000
 
 
 class Core12Resolver(yaml.resolver.BaseResolver):
@@ -62,21 +67,23 @@ class Core12Composer(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parse
 
 
 class ScenarioError(Exception):
-    """A problem found while reading a file, with its 1-based position."""
+    """A problem found while reading a file, with its file and 1-based position."""
 
-    def __init__(self, line, column, message):
+    def __init__(self, file, line, column, message):
         super().__init__(message)
-        self.line, self.column, self.message = line, column, message
+        self.file, self.line, self.column, self.message = file, line, column, message
 
 
 def position(node):
-    return node.start_mark.line + 1, node.start_mark.column + 1
+    mark = node.start_mark
+    return mark.name, mark.line + 1, mark.column + 1
 
 
 class Document:
     """Plain Python values built from a node tree, with the position of every value and key."""
 
-    def __init__(self, root):
+    def __init__(self, root, file):
+        self.file = file
         self.reading_problems = []
         self.value_positions = {}
         self.key_positions = {}
@@ -141,7 +148,7 @@ class Document:
                 self.reading_problems.append((*position(key_node), f"duplicate key '{key}' "
                                               f"(first given on line {seen[key]})"))
                 continue
-            seen[key] = position(key_node)[0]
+            seen[key] = position(key_node)[1]
             self.key_positions[path + (key,)] = position(key_node)
             explicit[key] = self._build(value_node, path + (key,))
         merged = {}
@@ -162,22 +169,111 @@ class Document:
         return sources
 
 
-def read_scenario(text):
-    """Returns the Document of a scenario file, or raises ScenarioError."""
+def compose(text, file):
+    """The node tree of one file, its marks naming the file."""
     composer = Core12Composer(text)
+    composer.name = str(file)
     try:
         root = composer.get_single_node()
     except yaml.composer.ComposerError as error:
         if "expected a single document" in str(error.context):
             mark = error.problem_mark
-            raise ScenarioError(mark.line + 1, mark.column + 1,
+            raise ScenarioError(str(file), mark.line + 1, mark.column + 1,
                                 "a scenario file holds one YAML document") from None
         raise
     finally:
         composer.dispose()
     if root is None:
-        raise ScenarioError(1, 1, "the file is empty")
-    return Document(root)
+        raise ScenarioError(str(file), 1, 1, "the file is empty")
+    return root
+
+
+class Includes:
+    """Splices included files into a node tree, keeping the source lines of every file."""
+
+    def __init__(self):
+        self.lines = {}
+        self.count = 0
+
+    def load(self, path, opened=()):
+        text = Path(path).read_text(encoding="utf-8")
+        self.lines[str(path)] = text.splitlines()
+        root = compose(text, path)
+        return self._file(root, Path(path), opened + (Path(path).resolve(),))
+
+    def _file(self, root, path, opened):
+        if not isinstance(root, yaml.MappingNode):
+            return self._resolve(root, path, opened)
+        own, includes = [], []
+        for key, value in root.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == "include" \
+                    and key.tag != INCLUDE_TAG:
+                includes += value.value if isinstance(value, yaml.SequenceNode) else [value]
+            else:
+                own.append((key, value))
+        merged = None
+        for item in includes:
+            node = self._include(item, path, opened)
+            if not isinstance(node, yaml.MappingNode):
+                raise ScenarioError(*position(item), "a file included at the top must hold "
+                                    "a mapping")
+            merged = node if merged is None else merge(merged, node)
+        body = self._resolve(yaml.MappingNode(root.tag, own, root.start_mark, root.end_mark,
+                                              root.flow_style), path, opened)
+        return body if merged is None else merge(merged, body)
+
+    def _resolve(self, node, path, opened):
+        if isinstance(node, yaml.ScalarNode):
+            return self._include(node, path, opened) if node.tag == INCLUDE_TAG else node
+        if isinstance(node, yaml.SequenceNode):
+            items = []
+            for item in node.value:
+                if isinstance(item, yaml.ScalarNode) and item.tag == INCLUDE_TAG:
+                    included = self._include(item, path, opened)
+                    items += (included.value if isinstance(included, yaml.SequenceNode)
+                              else [included])
+                else:
+                    items.append(self._resolve(item, path, opened))
+            node.value = items
+            return node
+        node.value = [(key, self._resolve(value, path, opened)) for key, value in node.value]
+        return node
+
+    def _include(self, node, path, opened):
+        self.count += 1
+        if self.count > MAX_INCLUDES:
+            raise ScenarioError(*position(node), f"more than {MAX_INCLUDES} includes")
+        if not isinstance(node, yaml.ScalarNode) or not node.value:
+            raise ScenarioError(*position(node), "an include needs a file path")
+        target = Path(node.value) if Path(node.value).is_absolute() \
+            else path.parent / node.value
+        if target.resolve() in opened:
+            raise ScenarioError(*position(node), f"include cycle through {node.value}")
+        try:
+            return self.load(target, opened)
+        except OSError as error:
+            raise ScenarioError(*position(node), f"cannot read '{target}': "
+                                f"{error.strerror or error}") from None
+
+
+def merge(base, over):
+    """`base` with the keys of `over` written over it, mappings merging at every depth."""
+    if not (isinstance(base, yaml.MappingNode) and isinstance(over, yaml.MappingNode)):
+        return over
+    pairs = list(base.value)
+    for key, value in over.value:
+        index = next((i for i, (k, _) in enumerate(pairs)
+                      if isinstance(k, yaml.ScalarNode) and k.value == key.value), None)
+        if index is None:
+            pairs.append((key, value))
+        else:
+            pairs[index] = (key, merge(pairs[index][1], value))
+    return yaml.MappingNode(over.tag, pairs, over.start_mark, over.end_mark, over.flow_style)
+
+
+def read_scenario(path, includes):
+    """Returns the Document of a scenario file with its includes, or raises ScenarioError."""
+    return Document(includes.load(path), str(path))
 
 
 def describe(path):
@@ -204,7 +300,7 @@ class SchemaChecker:
 
     def _explain(self, error, document):
         path = tuple(error.absolute_path)
-        where = document.value_positions.get(path, (1, 1))
+        where = document.value_positions.get(path, (document.file, 1, 1))
         schema = error.schema if isinstance(error.schema, dict) else {}
 
         if error.validator == "additionalProperties":
@@ -216,8 +312,8 @@ class SchemaChecker:
                 hint = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
                 advice = (f"did you mean '{hint[0]}'?" if hint
                           else "expected one of: " + ", ".join(allowed))
-                line, column = document.key_positions.get(path + (key,), where)
-                yield line, column, f"unknown key '{key}' in {describe(path)}; {advice}"
+                file, line, column = document.key_positions.get(path + (key,), where)
+                yield file, line, column, f"unknown key '{key}' in {describe(path)}; {advice}"
             return
 
         in_key = "propertyNames" in error.relative_schema_path
@@ -245,22 +341,23 @@ class SchemaChecker:
 
 
 def check_file(path, checker):
-    """Returns the list of (line, column, message) problems of one file."""
+    """Returns the (file, line, column, message) problems of one scenario, and the source
+    lines of every file it read, by file."""
+    includes = Includes()
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        document = read_scenario(path, includes)
     except (OSError, UnicodeDecodeError) as error:
-        return [(0, 0, f"cannot read the file: {error}")], []
-    lines = text.splitlines()
-    try:
-        document = read_scenario(text)
+        return [(str(path), 0, 0, f"cannot read the file: {error}")], includes.lines
     except ScenarioError as error:
-        return [(error.line, error.column, error.message)], lines
+        return [(error.file, error.line, error.column, error.message)], includes.lines
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return [(line, column, f"invalid YAML: {error.problem or error.context}")], lines
+        file, line, column = (mark.name, mark.line + 1, mark.column + 1) if mark \
+            else (str(path), 1, 1)
+        return [(file, line, column, f"invalid YAML: {error.problem or error.context}")], \
+            includes.lines
     problems = sorted(set(document.reading_problems) | set(checker.problems(document)))
-    return problems, lines
+    return problems, includes.lines
 
 
 def main(argv=None):
@@ -273,13 +370,14 @@ def main(argv=None):
     checker = SchemaChecker(json.loads(options.schema.read_text(encoding="utf-8")))
     passed = failed = 0
     for path in options.scenarios:
-        problems, lines = check_file(path, checker)
+        problems, sources = check_file(path, checker)
         if not problems:
             passed += 1
             continue
         failed += 1
-        for line, column, message in problems:
-            print(f"{path}:{line}:{column}: error: {message}")
+        for file, line, column, message in problems:
+            print(f"{file}:{line}:{column}: error: {message}")
+            lines = sources.get(file, [])
             if 0 < line <= len(lines):
                 print(f"    {lines[line - 1]}")
                 print(f"    {' ' * (column - 1)}^")

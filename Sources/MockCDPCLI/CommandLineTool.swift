@@ -57,7 +57,9 @@ public enum CommandLineTool {
     static var commands: [CommandEntry] {
         [
             CommandEntry(ValidateCommand.self), CommandEntry(PlanCommand.self),
-            CommandEntry(GenerateCommand.self), CommandEntry(LintCommand.self),
+            CommandEntry(GenerateCommand.self), CommandEntry(StatsCommand.self),
+            CommandEntry(LintCommand.self), CommandEntry(SendCommand.self),
+            CommandEntry(CheckCredentialsCommand.self),
         ]
     }
 
@@ -135,7 +137,9 @@ public enum CommandLineTool {
               --version       print the version
 
             Exit status: 0 success, 1 --check found a difference or lint found errors,
-            64 usage error, 65 invalid input, 66 missing input, 74 output error.
+            64 usage error, 65 invalid input, 66 missing input, 69 service unavailable,
+            73 checkpoint not writable, 74 output error, 75 temporary failure (retry later),
+            77 write key refused, 130 interrupted.
 
             """
     }

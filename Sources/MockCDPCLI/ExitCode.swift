@@ -11,10 +11,14 @@ public enum ExitCode: Int32, Sendable {
     case noInput = 66
     /// A service could not be reached.
     case unavailable = 69
+    /// A file the command keeps (a send checkpoint) could not be created.
+    case cannotCreate = 73
     /// An output file could not be written.
     case ioError = 74
     /// A temporary failure: retrying later may work.
     case temporaryFailure = 75
+    /// The service refused the credentials (HTTP 401 or 403).
+    case noPermission = 77
     /// Stopped by Ctrl-C.
     case interrupted = 130
 }

@@ -113,4 +113,55 @@ struct ScenarioDiagnosticsTests {
         #expect(result.status == 65)
         #expect(result.errors.contains("needs a cart"))
     }
+
+    @Test("a misspelled spec event is a warning with a suggestion, and the file still passes")
+    func misspelledEvent() throws {
+        let result = try validate(
+            Self.valid.replacingOccurrences(of: "track: Signed Up", with: "track: Product Veiwed"))
+        #expect(result.status == 0)
+        #expect(
+            result.errors.contains(
+                "\(result.path):10:14: warning: 'Product Veiwed' is not an event of the "
+                    + "e-commerce spec"))
+        #expect(result.errors.contains("did you mean 'Product Viewed'?"))
+    }
+
+    @Test("a rate of 0% warns, and so does every step after it")
+    func zeroRate() throws {
+        let yaml =
+            Self.valid.replacingOccurrences(of: "rate: 20%", with: "rate: 0%")
+            + "\n    - track: Order Viewed\n"
+        let result = try validate(yaml)
+        #expect(result.status == 0)
+        #expect(
+            result.errors.contains(
+                "\(result.path):10:7: warning: no user converts to this step: its rate is 0%"))
+        #expect(
+            result.errors.contains(
+                "\(result.path):12:7: warning: no user can reach this step: an earlier step has "
+                    + "a rate of 0%"))
+        #expect(result.errors.contains("hint: see line 10"))
+    }
+
+    @Test("a delay that can outlast the scenario is a warning")
+    func longDelay() throws {
+        let yaml = Self.valid.replacingOccurrences(
+            of: "rate: 20%", with: "rate: 20%\n      after: 1h..3h")
+        let result = try validate(yaml)
+        #expect(result.status == 0)
+        #expect(
+            result.errors.contains(
+                "\(result.path):12:14: warning: this delay can be longer than the whole scenario"))
+    }
+
+    @Test("warnings and errors of one file are reported together")
+    func warningsWithErrors() throws {
+        let yaml = Self.valid
+            .replacingOccurrences(of: "track: Signed Up", with: "track: Product Veiwed")
+            .replacingOccurrences(of: "  users: 10", with: "  users: -1")
+        let result = try validate(yaml)
+        #expect(result.status == 65)
+        #expect(result.errors.contains("error: users must be between 0 and"))
+        #expect(result.errors.contains("warning: 'Product Veiwed' is not an event"))
+    }
 }

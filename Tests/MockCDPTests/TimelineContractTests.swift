@@ -107,4 +107,50 @@ struct TimelineContractTests {
             #expect(visits[2].session == visits[2].millis)
         }
     }
+
+    @Test("the campaign is attributed to the session whose first page carried it")
+    func campaignAttribution() throws {
+        let all = try messages(
+            plan(
+                """
+                scenario: attribution
+                version: 1
+                start: 2026-01-01T00:00:00Z
+                duration: 1h
+                sessions: {timeout: 30m}
+                population:
+                  users: 40
+                  context:
+                    campaigns: [{weight: 100%, source: google, medium: cpc, name: winter}]
+                funnels:
+                  browse:
+                    - page: Home
+                    - page: Deals
+                      after: 10m
+                    - page: Home
+                      after: 45m
+                """))
+        #expect(all.count == 120)
+        for (index, message) in all.enumerated() {
+            let context = try #require(message["context"] as? [String: Any])
+            let page = try #require(context["page"] as? [String: Any])
+            let session = try #require(context["sessionId"] as? Int)
+            let first = all.first {
+                ($0["anonymousId"] as? String) == message["anonymousId"] as? String
+            }
+            let firstSession = (first?["context"] as? [String: Any])?["sessionId"] as? Int
+            let campaign = context["campaign"] as? [String: Any]
+            if session == firstSession {
+                #expect(campaign?["name"] as? String == "winter", "message \(index)")
+            } else {
+                #expect(campaign == nil, "message \(index)")
+            }
+            // Only the landing page's URL carries the UTM parameters.
+            let search = page["search"] as? String ?? ""
+            #expect(
+                search.contains("utm_campaign=winter")
+                    == (message["name"] as? String == "Home"
+                        && session == firstSession))
+        }
+    }
 }

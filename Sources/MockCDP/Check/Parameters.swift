@@ -4,7 +4,7 @@ import Foundation
 /// overridden from the command line with `--set name=value`.
 struct Parameters {
     /// What a parameter holds, read from its default; an override must be of the same kind.
-    enum Kind: String {
+    enum Kind: String, CaseIterable {
         case number
         case rate
         case duration
@@ -26,7 +26,7 @@ struct Parameters {
 
         func accepts(_ text: String) -> Bool {
             switch self {
-            case .number: Double(text) != nil
+            case .number: Double(text).map(\.isFinite) ?? false
             case .rate: (try? ValueGrammar.rate(text).get()) != nil
             case .duration: (try? ValueGrammar.duration(text).get()) != nil
             case .string: true
@@ -56,13 +56,15 @@ struct Parameters {
     private(set) var values: [String: Value] = [:]
     private(set) var names: [String] = []
 
+    /// Declares a parameter; without a `kind`, the kind is read from the default.
     mutating func declare(
-        _ name: String, text: String, scalar: YAMLScalar, at location: SourceLocation
+        _ name: String, text: String, scalar: YAMLScalar, kind: Kind? = nil,
+        at location: SourceLocation
     ) {
         names.append(name)
         values[name] = Value(
-            text: text, scalar: scalar, kind: Kind(of: text, scalar: scalar), location: location,
-            overridden: false)
+            text: text, scalar: scalar, kind: kind ?? Kind(of: text, scalar: scalar),
+            location: location, overridden: false)
     }
 
     /// Applies `--set name=value`; returns a diagnostic when the name is unknown or the

@@ -1,16 +1,11 @@
-/// What the steps of a funnel so far have done, for the checks of later steps.
-struct ShoppingSteps {
-    var cartFilled = false
-    var ordered = false
-    var wishlisted = false
-    var storeHasCoupons = false
-}
-
 extension ScenarioChecker {
     static let callKeys = ["page", "screen", "track", "identify", "group", "alias"]
+    /// `branch` is here for "did you mean": an item holding it is read as a branch instead.
     static let stepKeys =
         callKeys + [
-            "rate", "after", "repeat", "properties", "product", "quantity", "path", "title",
+            "rate", "after", "repeat", "optional", "branch", "properties", "product", "quantity",
+            "path",
+            "title",
             "category",
         ]
 
@@ -51,39 +46,15 @@ extension ScenarioChecker {
                 error(stepsNode, "funnel '\(name)' has no steps")
                 continue
             }
-            var steps: [Step] = []
-            var shopping = ShoppingSteps(storeHasCoupons: storeHasCoupons)
-            var unreachableFrom: Step?
-            for (index, item) in items.enumerated() {
-                guard
-                    let step = readStep(
-                        item, first: index == 0, site: site, catalog: catalog,
-                        hasCatalog: hasCatalog)
-                else {
-                    continue
-                }
-                if let duration, let longest = step.after.maximum, longest > duration,
-                    case .mapping(let pairs) = item.content,
-                    let afterNode = pairs.first(where: { $0.key.string == "after" })?.value
-                {
-                    warning(
-                        afterNode, "this delay can be longer than the whole scenario",
-                        hint: "events after the end of the duration are still written")
-                }
-                if case .track(_, let role) = step.call {
-                    checkOrdering(role, of: step, at: item, state: &shopping)
-                }
-                if let blocker = unreachableFrom {
-                    warning(
-                        item, "no user can reach this step: an earlier step has a rate of 0%",
-                        hint: "see line \(blocker.location.line)")
-                } else if step.rate.fraction == 0 {
-                    warning(item, "no user converts to this step: its rate is 0%")
-                    unreachableFrom = step
-                }
-                steps.append(step)
-            }
-            funnels.append(Funnel(name: name, weight: weight, steps: steps))
+            var reading = FunnelReading(
+                site: site, catalog: catalog, hasCatalog: hasCatalog,
+                storeHasCoupons: storeHasCoupons)
+            var state = FunnelReading.State()
+            readSequence(items, state: &state, into: &reading, branch: nil, duration: duration)
+            funnels.append(
+                Funnel(
+                    name: name, weight: weight, steps: reading.steps,
+                    branches: reading.branches))
         }
         if funnels.count == pairs.count, !funnels.contains(where: { $0.weight > 0 }) {
             error(
@@ -91,6 +62,111 @@ extension ScenarioChecker {
                 hint: "give at least one funnel a weight above zero")
         }
         return funnels.count == pairs.count ? funnels : nil
+    }
+
+    /// Reads a list of steps, and branches when not already inside one.
+    private mutating func readSequence(
+        _ items: [YAMLNode], state: inout FunnelReading.State, into reading: inout FunnelReading,
+        branch: BranchPosition?, duration: Int64?
+    ) {
+        for item in items {
+            if let branchNode = item["branch"]?.value {
+                readBranch(
+                    item, branchNode, state: &state, into: &reading, inside: branch,
+                    duration: duration)
+                state.first = false
+                continue
+            }
+            defer { state.first = false }
+            guard
+                var step = readStep(
+                    item, first: state.first, site: reading.site, catalog: reading.catalog,
+                    hasCatalog: reading.hasCatalog)
+            else { continue }
+            step.branch = branch
+            if let duration, let longest = step.after.maximum, longest > duration,
+                let afterNode = item["after"]?.value
+            {
+                warning(
+                    afterNode, "this delay can be longer than the whole scenario",
+                    hint: "events after the end of the duration are still written")
+            }
+            if case .track(_, let role) = step.call {
+                checkOrdering(role, of: step, at: item, state: &state, reading: reading)
+            }
+            if let blocker = state.unreachableFrom {
+                warning(
+                    item, "no user can reach this step: an earlier step has a rate of 0%",
+                    hint: blocker.file == item.location.file
+                        ? "see line \(blocker.line)" : "see \(blocker)")
+            } else if step.rate.fraction == 0 {
+                warning(
+                    item, "no user converts to this step: its rate is 0%",
+                    hint: step.optional ? "every user skips it" : nil)
+                if !step.optional { state.unreachableFrom = step.location }
+            }
+            reading.steps.append(step)
+        }
+    }
+
+    /// `branch: [{weight: 60%, steps: [...]}, ...]`: each user takes one arm, by weight.
+    private mutating func readBranch(
+        _ item: YAMLNode, _ node: YAMLNode, state: inout FunnelReading.State,
+        into reading: inout FunnelReading, inside: BranchPosition?, duration: Int64?
+    ) {
+        guard fields(item, of: "a branch", keys: ["branch"]) != nil else { return }
+        guard inside == nil else {
+            error(
+                item, "a branch cannot sit inside another branch",
+                hint: "write the inner choice as a branch after this one, or as a separate funnel")
+            return
+        }
+        guard let arms = list(node, "branch"), !arms.isEmpty else {
+            if node.sequence != nil {
+                error(node, "a branch needs at least one arm: {weight: 50%, steps: [...]}")
+            }
+            return
+        }
+        let number = reading.branches.count
+        reading.branches.append([])
+        var weights: [Double] = []
+        var after: [FunnelReading.State] = []
+        for (index, arm) in arms.enumerated() {
+            guard let fields = fields(arm, of: "a branch arm", keys: ["weight", "steps"]) else {
+                continue
+            }
+            let weight = require(fields, "weight", of: "a branch arm").flatMap {
+                parse($0, "branch weight", ValueGrammar.rate)
+            }
+            let steps = require(fields, "steps", of: "a branch arm").flatMap {
+                list($0, "the steps of a branch arm")
+            }
+            guard let weight, let steps else { continue }
+            weights.append(weight.fraction)
+            var armState = state
+            readSequence(
+                steps, state: &armState, into: &reading,
+                branch: BranchPosition(branch: number, arm: index), duration: duration)
+            after.append(armState)
+        }
+        reading.branches[number] = weights
+        guard weights.count == arms.count else { return }
+        let total = weights.reduce(0, +)
+        if abs(total - 1) > 1e-9 {
+            error(
+                node,
+                "the weights of a branch add up to \(Rate(total)); they must add up to 100%",
+                hint: "each weight is the share of users taking that arm; "
+                    + "an arm with 'steps: []' lets the rest skip the branch")
+        }
+        // After the branch, what holds for every arm holds.
+        state.cartFilled = after.allSatisfy(\.cartFilled)
+        state.cartMaybeFilled = after.contains(where: \.cartMaybeFilled)
+        state.ordered = after.allSatisfy(\.ordered)
+        state.wishlisted = after.allSatisfy(\.wishlisted)
+        if state.unreachableFrom == nil, after.allSatisfy({ $0.unreachableFrom != nil }) {
+            state.unreachableFrom = after.last?.unreachableFrom
+        }
     }
 
     private mutating func readStep(
@@ -136,6 +212,14 @@ extension ScenarioChecker {
         }
 
         let rate = fields["rate"].map { parse($0, "rate", ValueGrammar.rate) } ?? Rate.always
+        var optional = false
+        if let optionalNode = fields["optional"] {
+            if case .bool(let flag)? = scalar(optionalNode, "optional")?.value {
+                optional = flag
+            } else {
+                error(optionalNode, "optional must be true or false")
+            }
+        }
         let defaultDelay = first ? Delay.zero : Delay(.uniform(1000, 30_000))
         let after = fields["after"].map { parse($0, "after", ValueGrammar.delay) } ?? defaultDelay
         let repeats =
@@ -166,6 +250,9 @@ extension ScenarioChecker {
                     fields["properties"] ?? callNode,
                     "'\(member.key)' is computed for \(call.label); a literal value would repeat it",
                     hint: "remove it, or use a property name of your own")
+            }
+            if case .track(let event, _) = call {
+                checkLiteralTypes(properties, of: event, at: fields["properties"] ?? callNode)
             }
         }
 
@@ -204,7 +291,8 @@ extension ScenarioChecker {
         else { return nil }
         return Step(
             call: call, rate: rate, after: after, repeats: repeats, properties: properties,
-            product: product, quantity: quantity, location: node.location)
+            product: product, quantity: quantity, optional: optional, branch: nil,
+            location: node.location)
     }
 
     /// The property (or trait) names a call fills in itself.
@@ -220,19 +308,61 @@ extension ScenarioChecker {
         case .group: return Set(CompanyBook.traitNames)
         case .alias: return []
         case .track(let event, _):
-            return Set(EcommerceSpec.event(named: event)?.properties.map(\.name) ?? [])
+            // Free properties (a search query, a review's text) may be given literally.
+            let properties = EcommerceSpec.event(named: event)?.properties ?? []
+            return Set(properties.filter { !$0.free }.map(\.name))
+        }
+    }
+
+    /// Literal properties with a standard name must have the spec's type, so that what
+    /// `generate` writes passes `mockcdp lint`: `price: "9.99"` or `rating: 5` is refused.
+    private mutating func checkLiteralTypes(
+        _ properties: JSONObject, of event: String, at node: YAMLNode
+    ) {
+        let types = EcommerceSpec.propertyTypes(of: event)
+        for member in properties.members {
+            guard let type = types[member.key], !Self.literal(member.value, is: type) else {
+                continue
+            }
+            error(
+                node, "'\(member.key)' of \(event) must be \(Self.describe(type))",
+                hint: "Segment's e-commerce spec gives '\(member.key)' that type")
+        }
+    }
+
+    private static func literal(_ value: JSONValue, is type: SpecType) -> Bool {
+        switch (type, value) {
+        case (_, .null), (.string, .string), (.number, .int), (.number, .double),
+            (.integer, .int):
+            return true
+        case (.products, .array(let items)), (.objects, .array(let items)):
+            return items.allSatisfy { if case .object = $0 { true } else { false } }
+        default:
+            return false
+        }
+    }
+
+    private static func describe(_ type: SpecType) -> String {
+        switch type {
+        case .string: "text"
+        case .number: "a number"
+        case .integer: "a whole number"
+        case .products, .objects: "a list of mappings"
         }
     }
 
     /// Checks that a shopping event comes after the steps that give it something to describe.
     private mutating func checkOrdering(
-        _ role: EcommerceRole, of step: Step, at item: YAMLNode, state: inout ShoppingSteps
+        _ role: EcommerceRole, of step: Step, at item: YAMLNode,
+        state: inout FunnelReading.State, reading: FunnelReading
     ) {
         let label = step.call.label
         if role.needsCart, !state.cartFilled {
             error(
                 item, "\(label) needs a cart, but no Product Added step comes before it",
-                hint: "add a 'track: Product Added' step earlier in the funnel")
+                hint: "add a 'track: Product Added' step earlier in the funnel"
+                    + (state.cartMaybeFilled
+                        ? "; one that every user takes, not optional or in one arm" : ""))
         }
         if role.needsOrder, !state.ordered {
             error(
@@ -246,19 +376,22 @@ extension ScenarioChecker {
                 "\(label) needs a wishlist, but no Product Added to Wishlist step comes before it",
                 hint: "add a 'track: Product Added to Wishlist' step earlier in the funnel")
         }
-        if role.needsCoupons, !state.storeHasCoupons {
+        if role.needsCoupons, !reading.storeHasCoupons {
             error(
                 item, "\(label) needs a coupon, but the store has none",
                 hint: "add store.coupons, e.g. - { code: SPRING10, off: 10%, share: 0% }")
         }
-        if role.fillsCart { state.cartFilled = true }
-        if role == .wishlistAdd { state.wishlisted = true }
+        // An optional step may be skipped, so only a step every user takes counts as done.
+        if role.fillsCart {
+            state.cartMaybeFilled = true
+            if !step.optional { state.cartFilled = true }
+        }
+        if role == .wishlistAdd, !step.optional { state.wishlisted = true }
         if role == .order {
             state.cartFilled = false
-            state.ordered = true
-            if step.repeats.upper > 1, case .mapping(let pairs) = item.content,
-                let repeatNode = pairs.first(where: { $0.key.string == "repeat" })?.value
-            {
+            state.cartMaybeFilled = false
+            if !step.optional { state.ordered = true }
+            if step.repeats.upper > 1, let repeatNode = item["repeat"]?.value {
                 error(
                     repeatNode, "an order cannot repeat: the cart is empty after it",
                     hint: "add another Product Added step before a second order")
@@ -352,5 +485,31 @@ extension ScenarioChecker {
             }
             return .object(JSONObject(members))
         }
+    }
+}
+
+/// What reading one funnel's steps has gathered so far.
+struct FunnelReading {
+    let site: Site
+    let catalog: [Product]
+    let hasCatalog: Bool
+    /// Whether `store.coupons` lists any, for the coupon events.
+    var storeHasCoupons = false
+    var steps: [Step] = []
+    var branches: [[Double]] = []
+
+    /// What is known at a point of the funnel, for the checks that look back.
+    struct State {
+        var first = true
+        /// Every user who gets here has something in the cart.
+        var cartFilled = false
+        /// Some users who get here have something in the cart.
+        var cartMaybeFilled = false
+        /// Every user who gets here has completed an order.
+        var ordered = false
+        /// Every user who gets here has put a product on their wishlist.
+        var wishlisted = false
+        /// The step with a rate of 0% that stops every user before this point.
+        var unreachableFrom: SourceLocation?
     }
 }

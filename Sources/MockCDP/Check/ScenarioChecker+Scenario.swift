@@ -44,6 +44,17 @@ extension ScenarioChecker {
         let population = require(top, "population", of: "the scenario").flatMap {
             readPopulation($0, defaultTimezone: timezone ?? "UTC")
         }
+        if let shape = population?.arrivalShape, let start, let duration, let timezone,
+            population?.users ?? 0 > 0,
+            !ArrivalCurve(
+                shape: shape, startMillis: start, durationMillis: duration, timezone: timezone
+            ).hasArrivals,
+            let arrivalsNode = top["population"]?["arrivals"]?.value
+        {
+            error(
+                arrivalsNode, "no user can arrive: the shape is zero over the whole duration",
+                hint: "check the weekday weights against the days the scenario covers")
+        }
         let sessionTimeout = readSessions(top["sessions"])
         let funnels = require(top, "funnels", of: "the scenario").flatMap {
             readFunnels(

@@ -184,6 +184,9 @@ struct ScenarioChecker {
 
     /// Declares `params` and applies the command line's overrides; reported before anything
     /// reads a value, so that every `${name}` sees its final value.
+    ///
+    /// A parameter is written either as its default alone, its kind read from it, or as
+    /// `{type: number, default: 2000}` with the kind given.
     mutating func readParameters(_ node: YAMLNode?) {
         if let node {
             if case .mapping(let pairs) = node.content {
@@ -196,29 +199,7 @@ struct ScenarioChecker {
                             hint: "for example cart_rate")
                         continue
                     }
-                    guard case .scalar(let text, _) = pair.value.content,
-                        let value = pair.value.scalarValue
-                    else {
-                        error(
-                            pair.value,
-                            "parameter '\(name)' must have a single value as its default")
-                        continue
-                    }
-                    switch value {
-                    case .bool, .null:
-                        error(
-                            pair.value,
-                            "parameter '\(name)' needs a number, a rate, a duration or text as its default"
-                        )
-                        continue
-                    default:
-                        break
-                    }
-                    if text.contains("${") {
-                        error(pair.value, "a parameter's default cannot refer to another parameter")
-                        continue
-                    }
-                    parameters.declare(name, text: text, scalar: value, at: pair.value.location)
+                    declareParameter(name, pair.value)
                 }
             } else {
                 error(
@@ -231,6 +212,58 @@ struct ScenarioChecker {
                 diagnostics.append(problem)
             }
         }
+    }
+
+    private mutating func declareParameter(_ name: String, _ node: YAMLNode) {
+        var valueNode = node
+        var kind: Parameters.Kind?
+        if case .mapping = node.content {
+            guard
+                let fields = fields(
+                    node, of: "parameter '\(name)'", keys: ["type", "default", "description"]),
+                let defaultNode = require(fields, "default", of: "parameter '\(name)'")
+            else { return }
+            valueNode = defaultNode
+            if let typeNode = fields["type"], let type = typeNode.string {
+                let names = Parameters.Kind.allCases.map(\.rawValue)
+                guard let given = Parameters.Kind(rawValue: type) else {
+                    error(
+                        typeNode, "unknown parameter type '\(type)'",
+                        hint: Suggestions.closest(to: type, in: names).map {
+                            "did you mean '\($0)'?"
+                        } ?? "types are " + names.joined(separator: ", "))
+                    return
+                }
+                kind = given
+            }
+        }
+        guard case .scalar(let text, _) = valueNode.content, let value = valueNode.scalarValue
+        else {
+            error(valueNode, "parameter '\(name)' must have a single value as its default")
+            return
+        }
+        switch value {
+        case .bool, .null:
+            error(
+                valueNode,
+                "parameter '\(name)' needs a number, a rate, a duration or text as its default")
+            return
+        default:
+            break
+        }
+        if text.contains("${") {
+            error(valueNode, "a parameter's default cannot refer to another parameter")
+            return
+        }
+        if let kind, !kind.accepts(text) {
+            error(
+                valueNode, "the default of '\(name)' is not a \(kind.rawValue); got '\(text)'",
+                hint: "give \(kind.example)")
+            return
+        }
+        // A typed number may be written quoted; it is substituted as the number it names.
+        let scalar = kind == .number ? Parameters.readScalar(text) : value
+        parameters.declare(name, text: text, scalar: scalar, kind: kind, at: valueNode.location)
     }
 }
 

@@ -14,6 +14,8 @@ public struct Diagnostic: Error, Hashable, Sendable {
     public var message: String
     /// What the user can do next, shown under the caret.
     public var hint: String?
+    /// For a problem in an included file, the includes that led to it, innermost first.
+    public var includedFrom: [SourceLocation] = []
 
     public init(
         _ severity: Severity = .error, at location: SourceLocation?, _ message: String,

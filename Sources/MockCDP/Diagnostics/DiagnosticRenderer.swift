@@ -6,6 +6,9 @@
 ///           ^
 ///   hint: write a share such as 9% or 0.09
 /// ```
+///
+/// A problem in an included file ends with one `note: included from FILE:LINE:COL` line per
+/// include that led to it, innermost first.
 public struct DiagnosticRenderer: Sendable {
     /// Source text of each file by path, used to show the offending line.
     public var sources: [String: String]
@@ -27,6 +30,9 @@ public struct DiagnosticRenderer: Sendable {
         }
         if let hint = diagnostic.hint {
             text += "  hint: \(hint)\n"
+        }
+        for include in diagnostic.includedFrom {
+            text += "  note: included from \(include)\n"
         }
         return text
     }

@@ -25,27 +25,6 @@ public struct MessageLinter {
     public static let maximumMessageIdLength = 100
 
     static let callTypes: Set = ["identify", "track", "page", "screen", "group", "alias"]
-    private static let moneyKeys = [
-        "price", "revenue", "total", "subtotal", "value", "tax", "shipping", "discount",
-    ]
-
-    /// Types of properties that any track event uses in the spec's sense.
-    private static let commonTypes: [String: SpecType] = {
-        var types: [String: SpecType] = ["quantity": .integer, "products": .products]
-        for key in moneyKeys { types[key] = .number }
-        return types
-    }()
-
-    /// The common types, overridden and extended by each spec event's own table.
-    private static let eventTypes: [String: [String: SpecType]] = {
-        var tables: [String: [String: SpecType]] = [:]
-        for event in EcommerceSpec.events {
-            var types = commonTypes
-            for property in event.properties { types[property.name] = property.type }
-            tables[event.name] = types
-        }
-        return tables
-    }()
 
     private var seenIds: [UInt64: Int] = [:]
     private var findings: [LintFinding] = []
@@ -229,7 +208,7 @@ public struct MessageLinter {
 
     private mutating func checkProperties(_ properties: JSONObject, event: String) {
         let spec = EcommerceSpec.event(named: event)
-        let types = spec.flatMap { Self.eventTypes[$0.name] } ?? Self.commonTypes
+        let types = EcommerceSpec.propertyTypes(of: event)
         for member in properties.members {
             guard let type = types[member.key] else { continue }
             let what = spec == nil ? "'\(member.key)'" : "'\(member.key)' of \(event)"

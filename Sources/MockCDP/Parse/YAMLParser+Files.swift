@@ -74,7 +74,7 @@ extension YAMLParser {
     }
 
     /// Why a file could not be read, in the words a shell would use.
-    private static func reasonUnreadable(_ path: String) -> String {
+    static func reasonUnreadable(_ path: String) -> String {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             return "no such file"

@@ -64,13 +64,18 @@ public enum StandardField: String, CaseIterable, Codable, Sendable, Equatable {
 public struct SpecProperty: Sendable, Equatable {
     public var field: StandardField
     public var type: SpecType
+    /// Whether a step may give the value itself (a search query, a review's text): its
+    /// literal value is written in the property's place instead of a generated one.
+    /// Ids, amounts and products are never free, so that they stay consistent.
+    public var free: Bool
     /// The property's name in messages, such as `product_id`; kept so that writing an
     /// event does not rebuild it from the field for every property.
     public let name: String
 
-    public init(_ field: StandardField, _ type: SpecType) {
+    public init(_ field: StandardField, _ type: SpecType, free: Bool = false) {
         self.field = field
         self.type = type
+        self.free = free
         name = field.rawValue
     }
 }
@@ -117,19 +122,22 @@ public enum EcommerceSpec {
     private static let listed = [SpecProperty(.position, .integer)]
     private static let currency = [SpecProperty(.currency, .string)]
     private static let wishlist = [
-        SpecProperty(.wishlistID, .string), SpecProperty(.wishlistName, .string),
+        SpecProperty(.wishlistID, .string), SpecProperty(.wishlistName, .string, free: true),
     ]
     private static let share = [
-        SpecProperty(.shareVia, .string), SpecProperty(.shareMessage, .string),
-        SpecProperty(.recipient, .string),
+        SpecProperty(.shareVia, .string, free: true),
+        SpecProperty(.shareMessage, .string, free: true),
+        SpecProperty(.recipient, .string, free: true),
     ]
     private static let promotion = [
-        SpecProperty(.promotionID, .string), SpecProperty(.creative, .string),
-        SpecProperty(.name, .string), SpecProperty(.position, .string),
+        SpecProperty(.promotionID, .string, free: true),
+        SpecProperty(.creative, .string, free: true),
+        SpecProperty(.name, .string, free: true), SpecProperty(.position, .string, free: true),
     ]
     private static let checkoutStep = [
         SpecProperty(.checkoutID, .string), SpecProperty(.step, .integer),
-        SpecProperty(.shippingMethod, .string), SpecProperty(.paymentMethod, .string),
+        SpecProperty(.shippingMethod, .string, free: true),
+        SpecProperty(.paymentMethod, .string, free: true),
     ]
     private static let couponHead = [
         SpecProperty(.orderID, .string), SpecProperty(.cartID, .string),
@@ -142,19 +150,23 @@ public enum EcommerceSpec {
     /// Every event of the spec, in the order the spec presents them.
     public static let events: [SpecEvent] = [
         SpecEvent(
-            name: "Products Searched", role: .search, properties: [SpecProperty(.query, .string)]
+            name: "Products Searched", role: .search,
+            properties: [SpecProperty(.query, .string, free: true)]
         ),
         SpecEvent(
             name: "Product List Viewed", role: .productList,
             properties: [
-                SpecProperty(.listID, .string), SpecProperty(.category, .string),
+                SpecProperty(.listID, .string, free: true),
+                SpecProperty(.category, .string, free: true),
                 SpecProperty(.products, .products),
             ]),
         SpecEvent(
             name: "Product List Filtered", role: .productList,
             properties: [
-                SpecProperty(.listID, .string), SpecProperty(.category, .string),
-                SpecProperty(.filters, .objects), SpecProperty(.sorts, .objects),
+                SpecProperty(.listID, .string, free: true),
+                SpecProperty(.category, .string, free: true),
+                SpecProperty(.filters, .objects, free: true),
+                SpecProperty(.sorts, .objects, free: true),
                 SpecProperty(.products, .products),
             ]),
         SpecEvent(name: "Promotion Viewed", role: .promotion, properties: promotion),
@@ -205,7 +217,7 @@ public enum EcommerceSpec {
             name: "Coupon Denied", role: .couponDenied,
             properties: [
                 SpecProperty(.orderID, .string), SpecProperty(.cartID, .string),
-                SpecProperty(.coupon, .string), SpecProperty(.reason, .string),
+                SpecProperty(.coupon, .string), SpecProperty(.reason, .string, free: true),
             ]),
         SpecEvent(
             name: "Coupon Removed", role: .couponRemoved, properties: couponHead + couponAmount),
@@ -228,7 +240,8 @@ public enum EcommerceSpec {
             name: "Product Reviewed", role: .review,
             properties: [
                 SpecProperty(.productID, .string), SpecProperty(.reviewID, .string),
-                SpecProperty(.reviewBody, .string), SpecProperty(.rating, .string),
+                SpecProperty(.reviewBody, .string, free: true),
+                SpecProperty(.rating, .string, free: true),
             ]),
     ]
 
@@ -237,6 +250,34 @@ public enum EcommerceSpec {
 
     /// The spec event called `name`, spelled exactly, or `nil` for a custom event.
     public static func event(named name: String) -> SpecEvent? { byName[name] }
+
+    /// Money properties: numbers in any track event that uses these names.
+    public static let moneyNames = [
+        "price", "revenue", "total", "subtotal", "value", "tax", "shipping", "discount",
+    ]
+
+    /// Types of the properties that any track event uses in the spec's sense.
+    public static let commonTypes: [String: SpecType] = {
+        var types: [String: SpecType] = ["quantity": .integer, "products": .products]
+        for key in moneyNames { types[key] = .number }
+        return types
+    }()
+
+    private static let eventTypes: [String: [String: SpecType]] = {
+        var tables: [String: [String: SpecType]] = [:]
+        for event in events {
+            var types = commonTypes
+            for property in event.properties { types[property.name] = property.type }
+            tables[event.name] = types
+        }
+        return tables
+    }()
+
+    /// The type each standard property of `event` must have: the common money, quantity
+    /// and products types, overridden and extended by the event's own table.
+    public static func propertyTypes(of event: String) -> [String: SpecType] {
+        eventTypes[event] ?? commonTypes
+    }
 
     /// The names of all spec events, for "did you mean" on custom names.
     public static var names: [String] { events.map(\.name) }

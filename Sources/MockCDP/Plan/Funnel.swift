@@ -2,7 +2,17 @@
 public struct Funnel: Codable, Sendable, Equatable {
     public var name: String
     public var weight: Double
+    /// Every step, those of branches included, in the order written; a user takes the steps
+    /// of one arm of each branch and skips the others.
     public var steps: [Step]
+    /// The weights of each branch's arms, by branch number; they add up to 1.
+    public var branches: [[Double]]
+}
+
+/// Where a step sits in a branch: which branch of the funnel, and which arm of it.
+public struct BranchPosition: Codable, Sendable, Equatable, Hashable {
+    public var branch: Int
+    public var arm: Int
 }
 
 /// One step of a funnel: a Segment call sent by the users who convert to it.
@@ -20,8 +30,21 @@ public struct Step: Codable, Sendable, Equatable {
     public var product: ProductSource?
     /// Quantity added, for `Product Added`.
     public var quantity: IntRange
+    /// Whether a user who does not convert goes on to the next step rather than leaving.
+    public var optional: Bool
+    /// The branch arm the step belongs to, if any.
+    public var branch: BranchPosition?
     /// Where the step was written, so that reports can point at it.
     public var location: SourceLocation
+}
+
+extension Step {
+    /// The rate for a user with a cohort's `lift`: rates below 100% are multiplied by it,
+    /// up to 100%; a step every user takes stays so.
+    public func rate(lift: Double) -> Rate {
+        guard lift != 1, rate.fraction < 1 else { return rate }
+        return Rate(min(1, rate.fraction * lift))
+    }
 }
 
 public enum Call: Codable, Sendable, Equatable {

@@ -62,7 +62,12 @@ public struct Product: Codable, Sendable, Equatable {
 
 public struct Population: Codable, Sendable, Equatable {
     public var users: Int
+    /// How the sorted arrival fractions are drawn.
     public var arrivals: ArrivalPattern
+    /// How arrivals crowd into parts of the duration; `nil` spreads them evenly.
+    public var arrivalShape: ArrivalShape?
+    /// Users who come back for more visits, if any do.
+    public var returning: Returning?
     /// Share of users who are signed in when they arrive.
     public var identified: Rate
     public var traits: [Trait]
@@ -73,6 +78,23 @@ public struct Population: Codable, Sendable, Equatable {
     public var timezones: [Weighted<String>]
     /// Campaigns of landing pages; `nil` stands for direct traffic.
     public var campaigns: [Weighted<Campaign?>]
+    /// Parts of the population with their own context and conversion; the rest are in none.
+    public var cohorts: [Cohort]
+}
+
+/// A part of the population with its own context mix and a lift on conversion rates.
+public struct Cohort: Codable, Sendable, Equatable {
+    public var name: String
+    /// Share of the population in the cohort.
+    public var share: Rate
+    /// Factor on every step rate below 100% (capped at 100%): 1.5 converts half again as often.
+    public var lift: Double
+    /// The cohort's own mixes; `nil` keeps the population's.
+    public var locales: [Weighted<String>]?
+    public var devices: [Weighted<Device>]?
+    public var platforms: [Weighted<Platform>]?
+    public var timezones: [Weighted<String>]?
+    public var campaigns: [Weighted<Campaign?>]?
 }
 
 public enum ArrivalPattern: String, Codable, Sendable, Equatable, CaseIterable {
@@ -80,6 +102,45 @@ public enum ArrivalPattern: String, Codable, Sendable, Equatable, CaseIterable {
     case uniform
     /// A Poisson process conditioned on exactly the declared number of arrivals.
     case poisson
+}
+
+/// Users who come back: with the same anonymousId, in later visits, each a new walk
+/// through a funnel drawn by weight, landing directly (no campaign).
+public struct Returning: Codable, Sendable, Equatable {
+    /// Share of users who come back at all.
+    public var share: Rate
+    /// Wait from the end of one visit (its last event) to the start of the next.
+    public var after: Delay
+    /// How many more visits a returning user makes.
+    public var visits: IntRange
+}
+
+/// The relative intensity of arrivals over time: a product of a linear ramp, a weekday
+/// weight and a daily curve, each optional, read in the scenario's timezone.
+public struct ArrivalShape: Codable, Sendable, Equatable {
+    /// Levels at the start and at the end of the duration, linear in between.
+    public var ramp: Ramp?
+    /// The daily curve: the minute of the day (local) at which the busiest hour starts.
+    public var peakMinute: Int?
+    /// The level of the quietest moment of the daily curve, relative to its peak.
+    public var trough: Double
+    /// Relative weights of the weekdays, Monday first, local time.
+    public var weekdays: [Double]?
+
+    public struct Ramp: Codable, Sendable, Equatable {
+        public var from: Double
+        public var to: Double
+    }
+
+    public init(
+        ramp: Ramp? = nil, peakMinute: Int? = nil, trough: Double = 0.2,
+        weekdays: [Double]? = nil
+    ) {
+        self.ramp = ramp
+        self.peakMinute = peakMinute
+        self.trough = trough
+        self.weekdays = weekdays
+    }
 }
 
 /// The fake identity attributes a user's identify call carries.

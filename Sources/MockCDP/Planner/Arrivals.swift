@@ -9,6 +9,7 @@ struct Arrivals: Sequence, IteratorProtocol {
     private let duration: Double
     private let pattern: ArrivalPattern
     private let seed: UInt64
+    private let curve: ArrivalCurve?
     private var index = 0
     /// For Poisson arrivals: the sum of the `users + 1` exponential gaps, and the running sum.
     private var totalGaps = 0.0
@@ -20,6 +21,11 @@ struct Arrivals: Sequence, IteratorProtocol {
         duration = Double(plan.durationMillis)
         pattern = plan.population.arrivals
         seed = plan.seed
+        curve = plan.population.arrivalShape.map {
+            ArrivalCurve(
+                shape: $0, startMillis: plan.startMillis, durationMillis: plan.durationMillis,
+                timezone: plan.timezone)
+        }
         if pattern == .poisson {
             // Arrival times of a Poisson process given N arrivals are N sorted uniforms,
             // which are the partial sums of N + 1 exponential gaps divided by their total.
@@ -46,6 +52,9 @@ struct Arrivals: Sequence, IteratorProtocol {
         }
         let user = index
         index += 1
+        if let curve {
+            return (user, start + curve.offset(at: fraction))
+        }
         return (user, start + Int64((fraction * duration).rounded(.down)))
     }
 }

@@ -19,8 +19,10 @@ struct Journey {
     private var shopping: Shopping
     /// The app's name, version and bundle id, for users who shop in the app.
     private let appIdentity: AppIdentity?
-    /// The steps this user converted to, in order.
+    /// The steps this user converted to, in order, over all visits.
     private(set) var reached: [StepReference] = []
+    /// Each visit's funnel and reached steps, the first visit first.
+    private(set) var visits: [JourneyVisit] = []
 
     init(catalog: PlannerCatalog, profile: UserProfile) {
         self.catalog = catalog
@@ -40,22 +42,74 @@ struct Journey {
                 journey.writeIdentify(&writer, extra: JSONObject())
             }
         }
-        let funnelIndex = profile.funnelIndex
-        let funnel = plan.funnels[funnelIndex]
-        for (index, step) in funnel.steps.enumerated() {
+        cursor = walk(funnel: profile.funnelIndex, visit: 0, from: cursor)
+        if let returning = plan.population.returning {
             var random = RandomStream(
-                plan.seed, UInt64(profile.index), catalog.funnelKeys[funnelIndex], UInt64(index))
-            guard random.chance(step.rate) else { break }
+                plan.seed, UInt64(profile.index), RandomStream.key("returning"))
+            if random.chance(returning.share) {
+                let end = plan.startMillis + plan.durationMillis
+                for visit in 1...max(1, random.int(in: returning.visits)) {
+                    let start = (lastMillis ?? cursor) + returning.after.sample(&random)
+                    let funnel = random.index(weights: catalog.funnelWeights)
+                    // Visits that would begin after the scenario ends are not made.
+                    guard start < end else { break }
+                    landing = true
+                    cursor = walk(funnel: funnel, visit: visit, from: start)
+                }
+            }
+        }
+        return events
+    }
+
+    /// One visit: the walk through a funnel's steps from `start`; returns the last event's time.
+    private mutating func walk(funnel funnelIndex: Int, visit: Int, from start: Int64) -> Int64 {
+        var cursor = start
+        let funnel = plan.funnels[funnelIndex]
+        var arms: [Int: Int] = [:]
+        var reachedNow: [StepReference] = []
+        defer {
+            visits.append(
+                JourneyVisit(
+                    user: profile.index, number: visit, funnel: funnelIndex, cohort: profile.cohort,
+                    startMillis: start, reached: reachedNow))
+        }
+        for (index, step) in funnel.steps.enumerated() {
+            if let position = step.branch {
+                let arm =
+                    arms[position.branch]
+                    ?? catalog.arm(
+                        user: profile.index, funnel: funnelIndex, branch: position.branch,
+                        visit: visit)
+                arms[position.branch] = arm
+                guard arm == position.arm else { continue }
+            }
+            // The first visit keeps the keys that scenarios without returning users have.
+            var random =
+                visit == 0
+                ? RandomStream(
+                    plan.seed, UInt64(profile.index), catalog.funnelKeys[funnelIndex],
+                    UInt64(index))
+                : RandomStream(
+                    plan.seed, UInt64(profile.index), catalog.funnelKeys[funnelIndex],
+                    UInt64(index), RandomStream.key("visit"), UInt64(visit))
+            guard random.chance(profile.rate(of: step)) else {
+                if step.optional { continue }
+                break
+            }
             // A user whose cart (or wishlist) is empty has nothing left to check out.
-            if case .track(_, let role) = step.call, !shopping.canPerform(role) { break }
+            if case .track(_, let role) = step.call, !shopping.canPerform(role) {
+                if step.optional { continue }
+                break
+            }
             let reference = StepReference(funnel: funnelIndex, step: index)
             reached.append(reference)
+            reachedNow.append(reference)
             for _ in 0..<random.int(in: step.repeats) {
                 let wait = step.after.sample(&random)
                 cursor = perform(step, at: cursor + wait, reference: reference, random: &random)
             }
         }
-        return events
+        return cursor
     }
 
     // MARK: Steps
@@ -121,14 +175,16 @@ struct Journey {
         }
     }
 
-    /// Moves the user to a page; the first page of the journey is the landing page and
-    /// carries the campaign's UTM parameters.
+    /// Moves the user to a page; the first page of a visit is a landing page. The first
+    /// visit's landing page carries the campaign's UTM parameters; returning users come back
+    /// directly.
     private mutating func visit(path: String, title: String) {
         if landing {
             landing = false
+            let campaign = visits.isEmpty ? profile.campaign : nil
             page = PageView(
                 path: path, title: title, site: plan.site,
-                referrer: profile.campaign.map(Self.referrer) ?? "", campaign: profile.campaign)
+                referrer: campaign.map(Self.referrer) ?? "", campaign: campaign)
         } else {
             page = PageView(path: path, title: title, site: plan.site, referrer: page.url)
         }
@@ -285,10 +341,18 @@ struct Journey {
     private func writeTrack(_ writer: inout JSONWriter, spec: SpecEvent?, step: Step) {
         writer.key("properties")
         writer.beginObject()
-        if let spec {
-            shopping.write(spec, into: &writer)
+        guard let spec else {
+            writer.members(of: step.properties)
+            writer.endObject()
+            return
         }
-        writer.members(of: step.properties)
+        shopping.write(spec, literal: step.properties, into: &writer)
+        // Literal values of free properties were written in their place already.
+        for member in step.properties.members
+        where !spec.properties.contains(where: { $0.free && $0.name == member.key }) {
+            writer.key(member.key)
+            writer.value(member.value)
+        }
         writer.endObject()
     }
 

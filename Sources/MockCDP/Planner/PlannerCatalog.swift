@@ -34,6 +34,20 @@ struct PlannerCatalog: Sendable {
         return low
     }
 
+    /// The arm of a funnel's branch that a user takes, drawn from a stream of its own so that
+    /// the choice depends on nothing but the user, the funnel and the branch.
+    func arm(user: Int, funnel: Int, branch: Int, visit: Int = 0) -> Int {
+        var random =
+            visit == 0
+            ? RandomStream(
+                plan.seed, UInt64(user), funnelKeys[funnel], RandomStream.key("branch"),
+                UInt64(branch))
+            : RandomStream(
+                plan.seed, UInt64(user), funnelKeys[funnel], RandomStream.key("branch"),
+                UInt64(branch), UInt64(visit))
+        return random.index(weights: plan.funnels[funnel].branches[branch])
+    }
+
     func productIndex(id: String) -> Int? {
         products.firstIndex { $0.id == id }
     }

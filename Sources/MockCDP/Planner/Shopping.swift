@@ -346,7 +346,7 @@ struct Shopping {
 
     /// Writes the standard properties of `event`, in the spec table's order; a property
     /// with nothing to say (a product without a brand, an order without a coupon) is left out.
-    func write(_ event: SpecEvent, into writer: inout JSONWriter) {
+    func write(_ event: SpecEvent, literal: JSONObject, into writer: inout JSONWriter) {
         let role = event.role
         // Only events about an order pay for adding it up.
         let order: (id: String, lines: [Cart.Line], amounts: OrderAmounts)? =
@@ -362,6 +362,11 @@ struct Shopping {
         for property in event.properties {
             let field = property.field
             let name = property.name
+            if property.free, !literal.isEmpty, let value = literal[name] {
+                writer.key(name)
+                writer.value(value)
+                continue
+            }
             switch field {
             case .productID, .sku, .brand, .variant, .price, .quantity, .url, .imageURL:
                 if let item {

@@ -11,20 +11,26 @@ public struct Timeline: Sequence, IteratorProtocol {
     private let includesUser: (Int) -> Bool
     /// Called with each expanded user's converted steps, for reports such as `stats`.
     private let onJourney: ((Int, [StepReference]) -> Void)?
+    /// Called with each visit of each expanded user, first visits first.
+    private let onVisit: ((JourneyVisit) -> Void)?
 
     /// - Parameters:
     ///   - plan: the checked scenario.
     ///   - includesUser: which users to expand, by index; all of them unless sharding.
-    ///   - onJourney: receives each expanded user's index and the steps they reached.
+    ///   - onJourney: receives each expanded user's index and the steps they reached, over
+    ///     all their visits.
+    ///   - onVisit: receives each visit of each expanded user, with its funnel and steps.
     public init(
         plan: Plan, includesUser: @escaping (Int) -> Bool = { _ in true },
-        onJourney: ((Int, [StepReference]) -> Void)? = nil
+        onJourney: ((Int, [StepReference]) -> Void)? = nil,
+        onVisit: ((JourneyVisit) -> Void)? = nil
     ) {
         catalog = PlannerCatalog(plan: plan)
         arrivals = Arrivals(plan: plan)
         nextArrival = arrivals.next()
         self.includesUser = includesUser
         self.onJourney = onJourney
+        self.onVisit = onVisit
     }
 
     public mutating func next() -> TimelineEvent? {
@@ -44,6 +50,7 @@ public struct Timeline: Sequence, IteratorProtocol {
                 pending.insert(event)
             }
             onJourney?(arrival.user, journey.reached)
+            if let onVisit { journey.visits.forEach(onVisit) }
         }
     }
 }

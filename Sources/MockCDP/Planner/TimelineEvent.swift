@@ -22,3 +22,16 @@ public struct StepReference: Sendable, Hashable {
     public var funnel: Int
     public var step: Int
 }
+
+/// One visit of a user: the funnel they followed and the steps they reached in it.
+public struct JourneyVisit: Sendable, Equatable {
+    public var user: Int
+    /// 0 for the arrival, then 1, 2… for the visits of a returning user.
+    public var number: Int
+    public var funnel: Int
+    /// The user's cohort, by index into the population's cohorts.
+    public var cohort: Int?
+    /// When the visit begins: the arrival, or the end of the wait before a return.
+    public var startMillis: Int64
+    public var reached: [StepReference]
+}

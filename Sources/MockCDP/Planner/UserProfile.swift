@@ -17,6 +17,10 @@ struct UserProfile: Sendable {
     let userAgent: String
     let ip: String
     let campaign: Campaign?
+    /// The user's cohort, by index, if they belong to one.
+    let cohort: Int?
+    /// Factor on the user's conversion rates below 100%.
+    let lift: Double
     let identity: FakeIdentity
     /// When the user's account was made, for the `createdAt` trait.
     let createdAtMillis: Int64
@@ -35,15 +39,21 @@ struct UserProfile: Sendable {
         funnelIndex = random.index(weights: funnelWeights)
 
         let population = plan.population
-        locale = population.locales[random.index(weights: population.locales.map(\.weight))].value
-        timezone =
-            population.timezones[random.index(weights: population.timezones.map(\.weight))].value
-        device = population.devices[random.index(weights: population.devices.map(\.weight))].value
+        // The cohort comes from a stream of its own so that, without cohorts, no draw moves.
+        cohort = Self.cohort(index: index, plan: plan)
+        let own = cohort.map { population.cohorts[$0] }
+        let locales = own?.locales ?? population.locales
+        let timezones = own?.timezones ?? population.timezones
+        let devices = own?.devices ?? population.devices
+        let campaigns = own?.campaigns ?? population.campaigns
+        lift = own?.lift ?? 1
+        locale = locales[random.index(weights: locales.map(\.weight))].value
+        timezone = timezones[random.index(weights: timezones.map(\.weight))].value
+        device = devices[random.index(weights: devices.map(\.weight))].value
         let agents = UserAgents.forDevice(device)
         userAgent = agents[Int(random.below(UInt64(agents.count)))]
         ip = Identifiers.publicIPv4(&random)
-        campaign =
-            population.campaigns[random.index(weights: population.campaigns.map(\.weight))].value
+        campaign = campaigns[random.index(weights: campaigns.map(\.weight))].value
         identity = FakeIdentity(locale: locale, random: &random)
         let threeYears: UInt64 = 3 * 365 * 86_400_000
         createdAtMillis = plan.startMillis - 86_400_000 - Int64(random.below(threeYears))
@@ -55,7 +65,7 @@ struct UserProfile: Sendable {
         birthdayMillis = plan.startMillis - age
 
         // Drawn from their own stream so that adding platforms leaves web users unchanged.
-        let platforms = population.platforms
+        let platforms = own?.platforms ?? population.platforms
         var appRandom = RandomStream(plan.seed, UInt64(index), Self.appKey)
         platform =
             platforms.count == 1
@@ -73,6 +83,26 @@ struct UserProfile: Sendable {
         } else {
             app = nil
         }
+    }
+}
+
+extension UserProfile {
+    /// The cohort of user `index`, drawn by share; `nil` for the rest of the population.
+    static func cohort(index: Int, plan: Plan) -> Int? {
+        let cohorts = plan.population.cohorts
+        guard !cohorts.isEmpty else { return nil }
+        var random = RandomStream(plan.seed, UInt64(index), RandomStream.key("cohort"))
+        var draw = random.unit()
+        for (number, cohort) in cohorts.enumerated() {
+            if draw < cohort.share.fraction { return number }
+            draw -= cohort.share.fraction
+        }
+        return nil
+    }
+
+    /// A step's rate for this user: rates below 100% carry the cohort's lift.
+    func rate(of step: Step) -> Rate {
+        step.rate(lift: lift)
     }
 }
 

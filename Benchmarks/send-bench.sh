@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Measures `mockcdp send` against the loopback stub, and the stub's own ingest ceiling.
+#
+#   Benchmarks/send-bench.sh [EVENTS] [CONCURRENCY]
+#
+# Builds mockcdp in release mode, writes EVENTS realistic messages (about 1.1 KB each, mixed
+# page/identify/track with e-commerce properties and non-ASCII names), starts
+# Tests/Support/segment_stub.py on 127.0.0.1, and prints one line per case:
+#   case=NAME events=N seconds=S events_per_s=R bytes=B
+# On 2 cores the sender and the stub share the CPU, so the send figure includes the stub's cost;
+# the raw case (a Python client posting prebuilt 500-message batches) shows where the stub
+# itself tops out, and the dry-run case (bodies written to /dev/null, no network) shows where
+# the sender itself does.
+set -euo pipefail
+
+events=${1:-100000}
+concurrency=${2:-4}
+root=$(cd "$(dirname "$0")/.." && pwd)
+scratch=${SCRATCH:-/tmp/mockcdp-bench-build}
+work=$(mktemp -d /tmp/mockcdp-send-bench.XXXXXX)
+stub_pid=""
+cleanup() {
+    if [ -n "$stub_pid" ]; then kill "$stub_pid" 2>/dev/null || true; fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+swift build -c release --product mockcdp --scratch-path "$scratch" >&2
+tool="$scratch/release/mockcdp"
+
+python3 - "$events" "$work/events.ndjson" <<'PY'
+import json, random, sys
+count, path = int(sys.argv[1]), sys.argv[2]
+rng = random.Random(7)
+names = ["Crème Brûlée Torch", "Café Mug", "Kaffeemühle", "Chef Knife", "Tea Kettle"]
+with open(path, "w", encoding="utf-8") as out:
+    for i in range(count):
+        user = {"anonymousId": f"anon-{rng.randrange(2000):05d}"}
+        if rng.random() < 0.4:
+            user["userId"] = f"user_{rng.randrange(2000):07d}"
+        kind = rng.random()
+        base = {"messageId": f"bench-{i:09d}",
+                "timestamp": f"2024-05-01T{12 + i // 3_600_000 % 12:02d}:"
+                             f"{i // 60_000 % 60:02d}:{i // 1000 % 60:02d}.{i % 1000:03d}Z",
+                "context": {"ip": f"64.{rng.randrange(256)}.{rng.randrange(256)}.12",
+                            "userAgent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36",
+                            "locale": "fr-FR", "timezone": "Europe/Paris",
+                            "library": {"name": "mockcdp", "version": "bench"},
+                            "page": {"path": "/products/p", "referrer": "https://search.example",
+                                     "title": "Product", "url": "https://shop.example.com/p"},
+                            "campaign": {"name": "spring", "source": "newsletter",
+                                         "medium": "email", "content": "hero"}},
+                **user}
+        if kind < 0.1:
+            base.update(type="page", name="Product", properties={"path": "/products/p"})
+        elif kind < 0.15:
+            base.update(type="identify", traits={"email": f"u{i}@example.com", "plan": "pro"})
+        else:
+            product = rng.randrange(200)
+            base.update(type="track", event="Product Viewed", properties={
+                "product_id": f"prod_{product:05d}", "sku": f"SKU-{product * 7919 % 10**7}",
+                "category": "Kitchen", "name": names[product % len(names)], "brand": "Initech",
+                "variant": "blue", "price": round(5 + product * 1.37, 2), "quantity": 1,
+                "currency": "EUR", "position": product % 20 + 1,
+                "url": f"https://shop.example.com/products/{product}",
+                "image_url": f"https://cdn.example.com/img/{product}.jpg"})
+        out.write(json.dumps(base, ensure_ascii=False, separators=(",", ":")) + "\n")
+PY
+bytes=$(wc -c < "$work/events.ndjson")
+
+start_stub() {
+    python3 "$root/Tests/Support/segment_stub.py" --write-key bench-key "$@" > "$work/stub.port" &
+    stub_pid=$!
+    for _ in $(seq 100); do [ -s "$work/stub.port" ] && break; sleep 0.05; done
+    port=$(head -1 "$work/stub.port")
+}
+stop_stub() { kill "$stub_pid"; wait "$stub_pid" 2>/dev/null || true; stub_pid=""; }
+report() { # name seconds
+    python3 -c "import sys; n,s,b=int(sys.argv[2]),float(sys.argv[3]),int(sys.argv[4]);\
+print(f'case={sys.argv[1]} events={n} seconds={s:.3f} events_per_s={n/s:.0f} bytes={b}')" \
+        "$1" "$events" "$2" "$bytes"
+}
+
+start_stub
+begin=$(date +%s.%N)
+SEGMENT_WRITE_KEY=bench-key "$tool" send "$work/events.ndjson" \
+    --data-plane-url "http://127.0.0.1:$port" --concurrency "$concurrency" --rate 1000 \
+    --checkpoint "$work/checkpoint.json" 2> "$work/send.log"
+end=$(date +%s.%N)
+received=$(curl -s "http://127.0.0.1:$port/stats" | python3 -c \
+    "import json,sys; s=json.load(sys.stdin); print(s['unique_message_ids'], s['requests'])")
+stop_stub
+tail -1 "$work/send.log" >&2
+echo "stub received (unique ids, requests): $received" >&2
+report "send(whole run, with file check)" "$(echo "$end - $begin" | bc)"
+
+begin=$(date +%s.%N)
+"$tool" send "$work/events.ndjson" --dry-run --checkpoint "$work/dry.json" \
+    > /dev/null 2> "$work/dry.log"
+end=$(date +%s.%N)
+report "send --dry-run(no network, with file check)" "$(echo "$end - $begin" | bc)"
+
+start_stub
+seconds=$(python3 - "$work/events.ndjson" "$port" <<'PY'
+import base64, http.client, sys, time
+path, port = sys.argv[1], int(sys.argv[2])
+with open(path, "rb") as source:
+    lines = source.read().splitlines()
+bodies = [b'{"batch":[' + b",".join(lines[i:i + 500]) + b'],"sentAt":"2024-05-01T12:00:00.000Z"}'
+          for i in range(0, len(lines), 500)]
+headers = {"Content-Type": "application/json",
+           "Authorization": "Basic " + base64.b64encode(b"bench-key:").decode()}
+connection = http.client.HTTPConnection("127.0.0.1", port)
+begin = time.perf_counter()
+for body in bodies:
+    connection.request("POST", "/v1/batch", body, headers)
+    response = connection.getresponse()
+    response.read()
+    assert response.status == 200, response.status
+print(time.perf_counter() - begin)
+PY
+)
+stop_stub
+report "stub-ceiling(raw client, 500-message batches, 1 connection)" "$seconds"

@@ -1,0 +1,46 @@
+/// What happened to one HTTP attempt.
+public enum TransportResult: Sendable {
+    /// The server answered. `body` is at most a few kilobytes of its reply, for reports.
+    case response(status: Int, retryAfter: String?, body: String)
+    /// No answer: the connection failed, was reset, or timed out.
+    case failure(TransportFailure)
+}
+
+/// A failed attempt that never got an HTTP status.
+public struct TransportFailure: Error, Sendable, CustomStringConvertible {
+    public enum Kind: String, Sendable {
+        /// Name resolution or TCP connection failed: nothing was reached.
+        case cannotConnect
+        case timedOut
+        /// The connection dropped after it was made, before a reply.
+        case connectionLost
+        /// TLS could not be set up (certificate or handshake).
+        case secureConnection
+        case cancelled
+        case other
+    }
+
+    public var kind: Kind
+    public var detail: String
+
+    public init(kind: Kind, detail: String) {
+        self.kind = kind
+        self.detail = detail
+    }
+
+    public var description: String { "\(detail) (\(kind.rawValue))" }
+}
+
+/// Carries request bodies to a data plane. The HTTP client is the real one; tests and
+/// `--dry-run` use others.
+public protocol BatchTransport: Sendable {
+    /// Posts one body. `retryCount` is 0 on a first attempt; later ones send `X-Retry-Count`.
+    func post(_ body: [UInt8], retryCount: Int) async -> TransportResult
+
+    /// Removes the credentials from text that came back from the server before it is shown.
+    func redact(_ text: String) -> String
+}
+
+extension BatchTransport {
+    public func redact(_ text: String) -> String { text }
+}

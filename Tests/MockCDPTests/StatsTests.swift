@@ -1,0 +1,125 @@
+import Foundation
+import MockCDP
+import Testing
+
+@Suite("Stats of scenarios and NDJSON files")
+struct StatsTests {
+    @Test(
+        "each shipped scenario realizes its declared rates within three standard errors",
+        arguments: shippedScenarios)
+    func shippedRates(name: String) throws {
+        let path = repositoryRoot.appendingPathComponent("Scenarios/\(name)").path
+        var loader = ScenarioLoader()
+        let stats = FunnelStats(plan: try loader.load(path))
+        for funnel in stats.funnels {
+            for step in funnel.steps where step.eligible > 0 {
+                let realized = try #require(step.realized)
+                let error = try #require(step.standardError)
+                // The declared rate, or, where a cohort lifts some users' rates, the rate
+                // those users make expected.
+                let expected = try #require(step.expected)
+                if !stats.hasCohorts { #expect(abs(expected - step.declared.fraction) < 1e-9) }
+                let label = "\(name) \(funnel.name) \(step.label)"
+                #expect(
+                    abs(realized - expected) <= 3 * error + 1e-12,
+                    "\(label): expected \(expected), realized \(realized)"
+                )
+            }
+        }
+    }
+
+    @Test("step counts agree with the events of the timeline")
+    func countsMatchTimeline() throws {
+        let plan = try plan(storefront(users: 300))
+        let stats = FunnelStats(plan: plan)
+        let timeline = events(plan)
+        #expect(stats.events == timeline.count)
+        let steps = try #require(stats.funnels.first?.steps)
+        for (index, step) in steps.enumerated() {
+            let sent = timeline.filter { $0.step?.step == index }
+            #expect(step.events == sent.count)
+            #expect(step.reached == Set(sent.map(\.user)).count)
+            #expect(step.delays.count <= step.events)
+        }
+        #expect(steps[0].eligible == 300)
+        #expect(steps[1].eligible == steps[0].reached)
+        #expect(steps[2].eligible == steps[1].reached)
+    }
+
+    @Test("fixed delays show as exact percentiles")
+    func fixedDelays() throws {
+        let plan = try plan(
+            """
+            scenario: fixed
+            version: 1
+            start: 2026-05-01T00:00:00Z
+            duration: 1h
+            population: {users: 50}
+            funnels:
+              main:
+                - page: Home
+                - track: Signed Up
+                  after: 42s
+                  rate: 50%
+            """)
+        let step = try #require(FunnelStats(plan: plan).funnels.first?.steps[1])
+        #expect(step.delayPercentile(0.5) == 42_000)
+        #expect(step.delayPercentile(0.99) == 42_000)
+    }
+
+    @Test("stats of a scenario prints an aligned table per funnel")
+    func scenarioTable() throws {
+        let path = repositoryRoot.appendingPathComponent("Scenarios/storefront.yaml").path
+        let run = try runTool(["stats", path])
+        #expect(run.status == 0)
+        let lines = run.output.split(separator: "\n").map(String.init)
+        let header = try #require(lines.first { $0.hasPrefix("#  step") })
+        #expect(header.contains("declared  realized"))
+        let rows = lines.filter { $0.first?.isNumber == true }
+        #expect(rows.count == 5)
+        // Aligned: every row ends where the header does, numbers being right-aligned.
+        #expect(rows.allSatisfy { $0.count == header.count })
+        #expect(rows[0].contains("page Home"))
+    }
+
+    @Test("stats of an NDJSON file counts messages per event and per user")
+    func ndjsonCounts() throws {
+        let plan = try plan(storefront(users: 120))
+        let folder = try temporaryFolder()
+        let path = folder.appendingPathComponent("events.ndjson").path
+        try Data(ndjson(plan)).write(to: URL(fileURLWithPath: path))
+        let run = try runTool(["stats", path])
+        #expect(run.status == 0)
+
+        let all = try messages(plan)
+        let users = Set(all.compactMap { $0["anonymousId"] as? String })
+        #expect(run.output.contains("\(path): \(all.count) messages, \(users.count) users\n"))
+        let views = all.filter { $0["event"] as? String == "Product Viewed" }.count
+        let line = try #require(
+            run.output.split(separator: "\n").first { $0.hasPrefix("track     Product Viewed") })
+        #expect(line.split(separator: " ").contains("\(views)"))
+        #expect(run.output.contains("messages per user"))
+    }
+
+    @Test("a line that is not a message is reported with its line number")
+    func badLine() throws {
+        let folder = try temporaryFolder()
+        let path = folder.appendingPathComponent("events.ndjson").path
+        try "{\"type\":\"track\",\"event\":\"A\",\"anonymousId\":\"u\"}\nnot json\n"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let run = try runTool(["stats", path])
+        #expect(run.status == 65)
+        #expect(run.errors.contains("\(path):2:1: error: not a JSON object"))
+    }
+
+    @Test("--seed and --set are refused for NDJSON, and a missing file exits 66")
+    func ndjsonUsage() throws {
+        let folder = try temporaryFolder()
+        let path = folder.appendingPathComponent("events.ndjson").path
+        try "".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try runTool(["stats", path, "--seed", "3"]).status == 64)
+        let missing = try runTool(["stats", folder.appendingPathComponent("gone.ndjson").path])
+        #expect(missing.status == 66)
+        #expect(missing.errors.contains("gone.ndjson': no such file"))
+    }
+}
