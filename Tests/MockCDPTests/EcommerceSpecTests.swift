@@ -366,6 +366,61 @@ struct EcommerceSpecTests {
                 "\(path):15:7: error: Coupon Applied needs a coupon, but the store has none"))
     }
 
+    @Test("a free property takes the step's literal value in its place")
+    func literalFreeProperties() throws {
+        let all = try messages(
+            plan(
+                """
+                scenario: literal-query
+                version: 1
+                start: 2026-05-01T00:00:00Z
+                duration: 1h
+                catalog:
+                  products:
+                    - {id: a, name: A, category: Packs, price: 5}
+                population: {users: 5}
+                funnels:
+                  main:
+                    - track: Products Searched
+                      properties: {query: daypack, source: header}
+                """))
+        for message in all {
+            let properties = try #require(message["properties"] as? [String: Any])
+            #expect(properties["query"] as? String == "daypack")
+            #expect(properties["source"] as? String == "header")
+        }
+        #expect(all.count == 5)
+    }
+
+    @Test("literal properties with a standard name must have the spec's type")
+    func literalTypes() throws {
+        let yaml = """
+            scenario: literal-types
+            version: 1
+            start: 2026-05-01T00:00:00Z
+            duration: 1h
+            catalog:
+              products:
+                - {id: a, name: A, price: 5}
+            population: {users: 5}
+            funnels:
+              main:
+                - track: Gift Card Bought
+                  properties: {price: "25.00"}
+                - track: Product Viewed
+                - track: Product Reviewed
+                  properties: {rating: 5}
+            """
+        let path = try writeScenario(yaml)
+        let run = try runTool(["validate", path])
+        #expect(run.status == 65)
+        #expect(
+            run.errors.contains(
+                "\(path):12:19: error: 'price' of Gift Card Bought must be a number"))
+        #expect(
+            run.errors.contains("\(path):15:19: error: 'rating' of Product Reviewed must be text"))
+    }
+
     @Test("a user who removes the last product of their cart does not check out")
     func emptiedCartEndsTheJourney() throws {
         let all = try messages(
