@@ -58,7 +58,8 @@ public enum CommandLineTool {
         [
             CommandEntry(ValidateCommand.self), CommandEntry(PlanCommand.self),
             CommandEntry(GenerateCommand.self), CommandEntry(StatsCommand.self),
-            CommandEntry(MergeCommand.self), CommandEntry(SendCommand.self),
+            CommandEntry(LintCommand.self), CommandEntry(MergeCommand.self),
+            CommandEntry(SendCommand.self),
             CommandEntry(CheckCredentialsCommand.self),
         ]
     }
@@ -136,10 +137,10 @@ public enum CommandLineTool {
               -h, --help      show help (also 'mockcdp help <command>')
               --version       print the version
 
-            Exit status: 0 success, 1 --check found a difference, 64 usage error,
-            65 invalid input, 66 missing input, 69 service unavailable, 73 checkpoint not
-            writable, 74 output error, 75 temporary failure (retry later), 77 write key
-            refused, 130 interrupted.
+            Exit status: 0 success, 1 --check found a difference or lint found errors,
+            64 usage error, 65 invalid input, 66 missing input, 69 service unavailable,
+            73 checkpoint not writable, 74 output error, 75 temporary failure (retry later),
+            77 write key refused, 130 interrupted.
 
             """
     }

@@ -157,15 +157,28 @@ struct Progress {
 
 /// An output file written beside its final path and moved into place only when complete,
 /// so that an interrupted run never leaves a truncated file where a good one was.
+///
+/// A path that names something other than a regular file (`/dev/null`, a named pipe)
+/// is written directly: moving a file over it would replace the device for everyone.
 struct AtomicOutputFile {
     let path: String
-    let temporaryPath: String
+    /// `nil` when writing straight into a device or pipe.
+    let temporaryPath: String?
     let handle: FileHandle
 
     init(path: String) throws {
         self.path = path
+        var info = stat()
+        if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+            guard let handle = FileHandle(forWritingAtPath: path) else {
+                throw OutputError(message: "cannot write '\(path)'")
+            }
+            temporaryPath = nil
+            self.handle = handle
+            return
+        }
         let url = URL(fileURLWithPath: path)
-        temporaryPath =
+        let temporaryPath =
             url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).partial").path
         guard FileManager.default.createFile(atPath: temporaryPath, contents: nil),
@@ -174,11 +187,13 @@ struct AtomicOutputFile {
             throw OutputError(
                 message: "cannot write '\(path)': check that its folder exists and is writable")
         }
+        self.temporaryPath = temporaryPath
         self.handle = handle
     }
 
     func commit() throws {
         try handle.close()
+        guard let temporaryPath else { return }
         guard rename(temporaryPath, path) == 0 else {
             discard()
             throw OutputError(message: "cannot move the output into place at '\(path)'")
@@ -187,6 +202,6 @@ struct AtomicOutputFile {
 
     func discard() {
         try? handle.close()
-        try? FileManager.default.removeItem(atPath: temporaryPath)
+        if let temporaryPath { try? FileManager.default.removeItem(atPath: temporaryPath) }
     }
 }

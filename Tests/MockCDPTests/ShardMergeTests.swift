@@ -8,7 +8,9 @@ import Testing
 struct ShardMergeTests {
     @Test(
         "the merge of four shards is byte for byte the whole run",
-        arguments: ["storefront", "sale-day", "returning-customers", "spring-launch"])
+        arguments: [
+            "storefront", "sale-day", "returning-customers", "spring-launch", "app-and-web",
+        ])
     func shardsMergeToWholeRun(name: String) throws {
         let scenario = repositoryRoot.appendingPathComponent("Scenarios/\(name).yaml").path
         let golden = try Data(

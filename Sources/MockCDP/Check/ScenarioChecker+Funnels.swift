@@ -1,5 +1,5 @@
 extension ScenarioChecker {
-    static let callKeys = ["page", "track", "identify"]
+    static let callKeys = ["page", "screen", "track", "identify", "group", "alias"]
     /// `branch` is here for "did you mean": an item holding it is read as a branch instead.
     static let stepKeys =
         callKeys + [
@@ -10,22 +10,11 @@ extension ScenarioChecker {
         ]
 
     /// Event names of the Segment e-commerce spec v2, for "did you mean" on custom names.
-    static let specEvents = [
-        "Products Searched", "Product List Viewed", "Product List Filtered", "Promotion Viewed",
-        "Promotion Clicked", "Product Clicked", "Product Viewed", "Product Added",
-        "Product Removed",
-        "Cart Viewed", "Checkout Started", "Checkout Step Viewed", "Checkout Step Completed",
-        "Payment Info Entered", "Order Completed", "Order Updated", "Order Refunded",
-        "Order Cancelled",
-        "Coupon Entered", "Coupon Applied", "Coupon Denied", "Coupon Removed",
-        "Product Added to Wishlist",
-        "Product Removed from Wishlist", "Wishlist Product Added to Cart", "Product Shared",
-        "Cart Shared",
-        "Product Reviewed",
-    ]
+    static let specEvents = EcommerceSpec.names
 
     mutating func readFunnels(
-        _ node: YAMLNode, site: Site, catalog: [Product], hasCatalog: Bool, duration: Int64?
+        _ node: YAMLNode, site: Site, catalog: [Product], hasCatalog: Bool, duration: Int64?,
+        storeHasCoupons: Bool = false
     ) -> [Funnel]? {
         guard case .mapping(let pairs) = node.content, !pairs.isEmpty else {
             error(
@@ -57,7 +46,9 @@ extension ScenarioChecker {
                 error(stepsNode, "funnel '\(name)' has no steps")
                 continue
             }
-            var reading = FunnelReading(site: site, catalog: catalog, hasCatalog: hasCatalog)
+            var reading = FunnelReading(
+                site: site, catalog: catalog, hasCatalog: hasCatalog,
+                storeHasCoupons: storeHasCoupons)
             var state = FunnelReading.State()
             readSequence(items, state: &state, into: &reading, branch: nil, duration: duration)
             funnels.append(
@@ -101,27 +92,7 @@ extension ScenarioChecker {
                     hint: "events after the end of the duration are still written")
             }
             if case .track(_, let role) = step.call {
-                if role.needsCart, !state.cartFilled {
-                    error(
-                        item,
-                        "\(step.call.label) needs a cart, but no Product Added step comes before it",
-                        hint: "add a 'track: Product Added' step earlier in the funnel"
-                            + (state.cartMaybeFilled
-                                ? "; one that every user takes, not optional or in one arm" : ""))
-                }
-                if role == .addToCart {
-                    state.cartMaybeFilled = true
-                    if !step.optional { state.cartFilled = true }
-                }
-                if role == .order {
-                    state.cartFilled = false
-                    state.cartMaybeFilled = false
-                    if step.repeats.upper > 1, let repeatNode = item["repeat"]?.value {
-                        error(
-                            repeatNode, "an order cannot repeat: the cart is empty after it",
-                            hint: "add another Product Added step before a second order")
-                    }
-                }
+                checkOrdering(role, of: step, at: item, state: &state, reading: reading)
             }
             if let blocker = state.unreachableFrom {
                 warning(
@@ -191,6 +162,8 @@ extension ScenarioChecker {
         // After the branch, what holds for every arm holds.
         state.cartFilled = after.allSatisfy(\.cartFilled)
         state.cartMaybeFilled = after.contains(where: \.cartMaybeFilled)
+        state.ordered = after.allSatisfy(\.ordered)
+        state.wishlisted = after.allSatisfy(\.wishlisted)
         if state.unreachableFrom == nil, after.allSatisfy({ $0.unreachableFrom != nil }) {
             state.unreachableFrom = after.last?.unreachableFrom
         }
@@ -204,7 +177,7 @@ extension ScenarioChecker {
         guard calls.count == 1, let callKey = calls.first, let callNode = fields[callKey] else {
             if calls.isEmpty {
                 error(
-                    node, "a step needs one call: page, track or identify",
+                    node, "a step needs one call: page, screen, track, identify, group or alias",
                     hint: "for example '- track: Product Viewed'")
             } else {
                 error(
@@ -218,7 +191,16 @@ extension ScenarioChecker {
         let call: Call?
         switch callKey {
         case "page": call = readPage(callNode, fields, site: site)
+        case "screen": call = string(callNode, "screen name").map { .screen(name: $0) }
         case "track": call = readTrack(callNode)
+        case "group": call = .group
+        case "alias":
+            call = .alias
+            if !callNode.isNull {
+                error(
+                    callNode, "alias takes nothing: it ties the anonymousId to the user's userId",
+                    hint: "write 'alias:' alone")
+            }
         default: call = .identify
         }
         for key in ["path", "title", "category"] where callKey != "page" {
@@ -246,20 +228,20 @@ extension ScenarioChecker {
             fields["quantity"].map { parse($0, "quantity", ValueGrammar.intRange) } ?? IntRange.one
         var properties =
             fields["properties"].flatMap { literalObject($0, "properties") } ?? JSONObject()
-        if callKey == "identify", case .sequence = callNode.content {
+        let takesTraits = callKey == "identify" || callKey == "group"
+        let isMapping = if case .mapping = callNode.content { true } else { false }
+        if takesTraits, !isMapping, !callNode.isNull {
             error(
-                callNode, "identify takes extra traits as a mapping, or nothing",
-                hint: "write 'identify:' alone, or 'identify: { plan: pro }'")
-        } else if callKey == "identify", case .scalar = callNode.content, callNode.isNull == false {
+                callNode, "\(callKey) takes extra traits as a mapping, or nothing",
+                hint: "write '\(callKey):' alone, or '\(callKey): { plan: pro }'")
+        } else if takesTraits, case .mapping = callNode.content {
+            properties = literalObject(callNode, "\(callKey) traits") ?? JSONObject()
+        } else if takesTraits || callKey == "alias", let propertiesNode = fields.keys["properties"]
+        {
             error(
-                callNode, "identify takes extra traits as a mapping, or nothing",
-                hint: "write 'identify:' alone, or 'identify: { plan: pro }'")
-        } else if callKey == "identify", case .mapping = callNode.content {
-            properties = literalObject(callNode, "identify traits") ?? JSONObject()
-        } else if callKey == "identify", let propertiesNode = fields.keys["properties"] {
-            error(
-                propertiesNode, "identify steps carry traits, not properties",
-                hint: "write the traits as the value of identify: { plan: pro }")
+                propertiesNode, "\(callKey) steps carry no properties",
+                hint: callKey == "alias"
+                    ? "remove them" : "write traits as the value of \(callKey): { plan: pro }")
         }
         if let call {
             let computed = Self.computedKeys(of: call)
@@ -269,10 +251,13 @@ extension ScenarioChecker {
                     "'\(member.key)' is computed for \(call.label); a literal value would repeat it",
                     hint: "remove it, or use a property name of your own")
             }
+            if case .track(let event, _) = call {
+                checkLiteralTypes(properties, of: event, at: fields["properties"] ?? callNode)
+            }
         }
 
         var product: ProductSource?
-        if case .track(_, let role) = call, role == .product || role == .addToCart {
+        if case .track(_, let role) = call, role.choosesProduct {
             guard !catalog.isEmpty else {
                 // A written catalog whose products all failed has been reported already.
                 if hasCatalog { return nil }
@@ -282,14 +267,17 @@ extension ScenarioChecker {
                     hint: "add catalog.products")
                 return nil
             }
-            product = role == .addToCart ? .lastViewed : .catalog
+            product = role == .product ? .catalog : .lastViewed
             if let productNode = fields["product"] {
                 product = readProductSource(productNode, catalog: catalog)
             }
         } else if let productNode = fields.keys["product"] {
             error(
                 productNode,
-                "'product' belongs to product events such as Product Viewed and Product Added")
+                "'product' belongs to product events such as Product Viewed and Product Added",
+                hint: "product events: "
+                    + EcommerceSpec.events.filter(\.role.choosesProduct).map(\.name)
+                    .joined(separator: ", "))
         }
         let addsToCart = if case .track(_, .addToCart)? = call { true } else { false }
         if let quantityNode = fields.keys["quantity"], !addsToCart {
@@ -309,25 +297,104 @@ extension ScenarioChecker {
 
     /// The property (or trait) names a call fills in itself.
     static func computedKeys(of call: Call) -> Set<String> {
-        let product: Set = [
-            "product_id", "sku", "category", "name", "brand", "variant", "price", "quantity", "url",
-            "image_url", "currency", "value", "cart_id",
-        ]
-        let order: Set = [
-            "checkout_id", "order_id", "affiliation", "subtotal", "total", "value", "revenue",
-            "shipping",
-            "tax", "discount", "coupon", "currency", "products",
-        ]
         switch call {
         case .page: return ["name", "category", "path", "referrer", "search", "title", "url"]
+        case .screen: return ["name"]
         case .identify:
-            return ["firstName", "lastName", "name", "email", "phone", "address", "createdAt"]
-        case .track(_, let role):
-            switch role {
-            case .plain: return []
-            case .product, .addToCart: return product
-            case .cart: return ["cart_id", "products"]
-            case .checkout, .order: return order
+            return [
+                "firstName", "lastName", "name", "email", "phone", "address", "createdAt",
+                "username", "birthday",
+            ]
+        case .group: return Set(CompanyBook.traitNames)
+        case .alias: return []
+        case .track(let event, _):
+            // Free properties (a search query, a review's text) may be given literally.
+            let properties = EcommerceSpec.event(named: event)?.properties ?? []
+            return Set(properties.filter { !$0.free }.map(\.name))
+        }
+    }
+
+    /// Literal properties with a standard name must have the spec's type, so that what
+    /// `generate` writes passes `mockcdp lint`: `price: "9.99"` or `rating: 5` is refused.
+    private mutating func checkLiteralTypes(
+        _ properties: JSONObject, of event: String, at node: YAMLNode
+    ) {
+        let types = EcommerceSpec.propertyTypes(of: event)
+        for member in properties.members {
+            guard let type = types[member.key], !Self.literal(member.value, is: type) else {
+                continue
+            }
+            error(
+                node, "'\(member.key)' of \(event) must be \(Self.describe(type))",
+                hint: "Segment's e-commerce spec gives '\(member.key)' that type")
+        }
+    }
+
+    private static func literal(_ value: JSONValue, is type: SpecType) -> Bool {
+        switch (type, value) {
+        case (_, .null), (.string, .string), (.number, .int), (.number, .double),
+            (.integer, .int):
+            return true
+        case (.products, .array(let items)), (.objects, .array(let items)):
+            return items.allSatisfy { if case .object = $0 { true } else { false } }
+        default:
+            return false
+        }
+    }
+
+    private static func describe(_ type: SpecType) -> String {
+        switch type {
+        case .string: "text"
+        case .number: "a number"
+        case .integer: "a whole number"
+        case .products, .objects: "a list of mappings"
+        }
+    }
+
+    /// Checks that a shopping event comes after the steps that give it something to describe.
+    private mutating func checkOrdering(
+        _ role: EcommerceRole, of step: Step, at item: YAMLNode,
+        state: inout FunnelReading.State, reading: FunnelReading
+    ) {
+        let label = step.call.label
+        if role.needsCart, !state.cartFilled {
+            error(
+                item, "\(label) needs a cart, but no Product Added step comes before it",
+                hint: "add a 'track: Product Added' step earlier in the funnel"
+                    + (state.cartMaybeFilled
+                        ? "; one that every user takes, not optional or in one arm" : ""))
+        }
+        if role.needsOrder, !state.ordered {
+            error(
+                item,
+                "\(label) refers to an earlier order, but no Order Completed step comes before it",
+                hint: "add a 'track: Order Completed' step earlier in the funnel")
+        }
+        if role.needsWishlist, !state.wishlisted {
+            error(
+                item,
+                "\(label) needs a wishlist, but no Product Added to Wishlist step comes before it",
+                hint: "add a 'track: Product Added to Wishlist' step earlier in the funnel")
+        }
+        if role.needsCoupons, !reading.storeHasCoupons {
+            error(
+                item, "\(label) needs a coupon, but the store has none",
+                hint: "add store.coupons, e.g. - { code: SPRING10, off: 10%, share: 0% }")
+        }
+        // An optional step may be skipped, so only a step every user takes counts as done.
+        if role.fillsCart {
+            state.cartMaybeFilled = true
+            if !step.optional { state.cartFilled = true }
+        }
+        if role == .wishlistAdd, !step.optional { state.wishlisted = true }
+        if role == .order {
+            state.cartFilled = false
+            state.cartMaybeFilled = false
+            if !step.optional { state.ordered = true }
+            if step.repeats.upper > 1, let repeatNode = item["repeat"]?.value {
+                error(
+                    repeatNode, "an order cannot repeat: the cart is empty after it",
+                    hint: "add another Product Added step before a second order")
             }
         }
     }
@@ -426,6 +493,8 @@ struct FunnelReading {
     let site: Site
     let catalog: [Product]
     let hasCatalog: Bool
+    /// Whether `store.coupons` lists any, for the coupon events.
+    var storeHasCoupons = false
     var steps: [Step] = []
     var branches: [[Double]] = []
 
@@ -436,6 +505,10 @@ struct FunnelReading {
         var cartFilled = false
         /// Some users who get here have something in the cart.
         var cartMaybeFilled = false
+        /// Every user who gets here has completed an order.
+        var ordered = false
+        /// Every user who gets here has put a product on their wishlist.
+        var wishlisted = false
         /// The step with a rate of 0% that stops every user before this point.
         var unreachableFrom: SourceLocation?
     }

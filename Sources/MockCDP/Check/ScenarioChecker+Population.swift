@@ -19,6 +19,7 @@ extension ScenarioChecker {
         let context = fields["context"].map { readContext($0, of: "population context") }
         let locales = context?.locales ?? [Weighted(value: "en-US", weight: 1)]
         let devices = context?.devices ?? [Weighted(value: Device.desktop, weight: 1)]
+        let platforms = context?.platforms ?? [Weighted(value: Platform.web, weight: 1)]
         let timezones = context?.timezones ?? [Weighted(value: defaultTimezone, weight: 1)]
         let campaigns = context?.campaigns ?? [Weighted(value: nil, weight: 1)]
         let returning = fields["returning"].flatMap { readReturning($0) }
@@ -27,7 +28,7 @@ extension ScenarioChecker {
         return Population(
             users: users, arrivals: arrivals, arrivalShape: shape, returning: returning,
             identified: identified ?? Rate(0), traits: traits, locales: locales, devices: devices,
-            timezones: timezones, campaigns: campaigns, cohorts: cohorts)
+            platforms: platforms, timezones: timezones, campaigns: campaigns, cohorts: cohorts)
     }
 
     /// The mixes of a context mapping; those not written are `nil`.
@@ -35,13 +36,16 @@ extension ScenarioChecker {
         var mix = ContextMix()
         guard
             let context = fields(
-                node, of: what, keys: ["locales", "devices", "timezones", "campaigns"])
+                node, of: what, keys: ["locales", "devices", "platforms", "timezones", "campaigns"])
         else { return mix }
         mix.locales = context["locales"].flatMap {
             readMix($0, "locales", read: { $0.readLocale($1) })
         }
         mix.devices = context["devices"].flatMap {
             readMix($0, "devices", read: { $0.readDevice($1) })
+        }
+        mix.platforms = context["platforms"].flatMap {
+            readMix($0, "platforms", read: { $0.readPlatform($1) })
         }
         mix.timezones = context["timezones"].flatMap {
             readMix($0, "timezones", read: { $0.timeZone($1, "time zone") })
@@ -75,7 +79,8 @@ extension ScenarioChecker {
             cohorts.append(
                 Cohort(
                     name: name, share: share, lift: lift, locales: context?.locales,
-                    devices: context?.devices, timezones: context?.timezones,
+                    devices: context?.devices, platforms: context?.platforms,
+                    timezones: context?.timezones,
                     campaigns: context?.campaigns))
         }
         if total > 1 + 1e-9 {
@@ -359,6 +364,19 @@ extension ScenarioChecker {
         return device
     }
 
+    private mutating func readPlatform(_ node: YAMLNode) -> Platform? {
+        guard let name = string(node, "platform") else { return nil }
+        guard let platform = Platform(rawValue: name) else {
+            let names = Platform.allCases.map(\.rawValue)
+            error(
+                node, "unknown platform '\(name)'",
+                hint: Suggestions.closest(to: name, in: names).map { "did you mean '\($0)'?" }
+                    ?? "platforms are " + names.joined(separator: ", "))
+            return nil
+        }
+        return platform
+    }
+
     private mutating func readCampaigns(_ node: YAMLNode) -> [Weighted<Campaign?>]? {
         guard let items = list(node, "campaigns") else { return nil }
         var mix: [Weighted<Campaign?>] = []
@@ -405,6 +423,7 @@ extension ScenarioChecker {
 struct ContextMix {
     var locales: [Weighted<String>]?
     var devices: [Weighted<Device>]?
+    var platforms: [Weighted<Platform>]?
     var timezones: [Weighted<String>]?
     var campaigns: [Weighted<Campaign?>]?
 }

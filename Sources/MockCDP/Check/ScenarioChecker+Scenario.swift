@@ -59,7 +59,7 @@ extension ScenarioChecker {
         let funnels = require(top, "funnels", of: "the scenario").flatMap {
             readFunnels(
                 $0, site: site, catalog: catalog, hasCatalog: top["catalog"] != nil,
-                duration: duration)
+                duration: duration, storeHasCoupons: !store.coupons.isEmpty)
         }
 
         guard !hasErrors, let name, let version, let start, let duration, let timezone,

@@ -48,25 +48,36 @@ extension Step {
 }
 
 public enum Call: Codable, Sendable, Equatable {
+    /// A page view; app users send it as a screen view of the same name.
     case page(PageCall)
+    /// A screen view of a mobile app.
+    case screen(name: String)
     case track(event: String, role: EcommerceRole)
     case identify
+    /// The user joins their company (an account); its traits are generated.
+    case group
+    /// The anonymous visitor's id is tied to their user id.
+    case alias
 
     /// The Segment message type.
     public var type: String {
         switch self {
         case .page: "page"
+        case .screen: "screen"
         case .track: "track"
         case .identify: "identify"
+        case .group: "group"
+        case .alias: "alias"
         }
     }
 
-    /// A short label for reports: the page name, the event name, or `identify`.
+    /// A short label for reports: the page name, the event name, or the call type.
     public var label: String {
         switch self {
         case .page(let page): "page \(page.name)"
+        case .screen(let name): "screen \(name)"
         case .track(let event, _): event
-        case .identify: "identify"
+        case .identify, .group, .alias: type
         }
     }
 }
@@ -78,35 +89,105 @@ public struct PageCall: Codable, Sendable, Equatable {
     public var category: String?
 }
 
-/// What an e-commerce spec event does with the catalog and the cart.
-public enum EcommerceRole: String, Codable, Sendable, Equatable {
+/// What an e-commerce spec event does with the catalog, the cart and the user's orders.
+///
+/// Events that share a role share their effect; which properties each event carries
+/// is listed once, in `EcommerceSpec`.
+public enum EcommerceRole: String, Codable, Sendable, Equatable, CaseIterable {
     /// An event with only literal properties.
     case plain
+    /// Products Searched: a query made from the catalog.
+    case search
+    /// Product List Viewed, Product List Filtered: the products of one catalog category.
+    case productList = "product_list"
+    /// Promotion Viewed, Promotion Clicked: a promotion of a catalog category.
+    case promotion
     /// Product Viewed, Product Clicked: describes one product.
     case product
     /// Product Added: describes one product and puts it in the cart.
     case addToCart = "add_to_cart"
+    /// Product Removed: takes a line out of the cart.
+    case removeFromCart = "remove_from_cart"
     /// Cart Viewed: lists the cart.
     case cart
     /// Checkout Started: the cart with its amounts.
     case checkout
+    /// Checkout Step Viewed: the next step of the checkout.
+    case checkoutStep = "checkout_step"
+    /// Checkout Step Completed, Payment Info Entered: the current step of the checkout.
+    case checkoutProgress = "checkout_progress"
     /// Order Completed: the cart with its amounts; the cart is then empty.
     case order
+    /// Order Updated, Refunded, Cancelled: the user's last completed order.
+    case orderFollowUp = "order_follow_up"
+    /// Coupon Entered: a code of the store's coupons is typed in.
+    case couponEntered = "coupon_entered"
+    /// Coupon Applied: the entered coupon now discounts the order.
+    case couponApplied = "coupon_applied"
+    /// Coupon Denied: the entered coupon is refused.
+    case couponDenied = "coupon_denied"
+    /// Coupon Removed: the applied coupon no longer discounts the order.
+    case couponRemoved = "coupon_removed"
+    /// Product Added to Wishlist: a product goes on the user's wishlist.
+    case wishlistAdd = "wishlist_add"
+    /// Product Removed from Wishlist: a product leaves the wishlist.
+    case wishlistRemove = "wishlist_remove"
+    /// Wishlist Product Added to Cart: a wishlist product moves to the cart.
+    case wishlistToCart = "wishlist_to_cart"
+    /// Product Shared: a product is sent to someone.
+    case productShare = "product_share"
+    /// Cart Shared: the cart is sent to someone.
+    case cartShare = "cart_share"
+    /// Product Reviewed: a rating of a product.
+    case review
 
     /// The role of an event of the Segment e-commerce spec v2, by its name.
     public init(event: String) {
-        switch event {
-        case "Product Viewed", "Product Clicked": self = .product
-        case "Product Added": self = .addToCart
-        case "Cart Viewed": self = .cart
-        case "Checkout Started": self = .checkout
-        case "Order Completed": self = .order
-        default: self = .plain
-        }
+        self = EcommerceSpec.event(named: event)?.role ?? .plain
     }
 
     /// Whether the event describes the cart and so needs something in it.
-    public var needsCart: Bool { self == .cart || self == .checkout || self == .order }
+    public var needsCart: Bool {
+        switch self {
+        case .removeFromCart, .cart, .checkout, .checkoutStep, .checkoutProgress, .order,
+            .couponEntered, .couponApplied, .couponDenied, .couponRemoved, .cartShare:
+            true
+        default: false
+        }
+    }
+
+    /// Whether the event puts a product in the cart.
+    public var fillsCart: Bool { self == .addToCart || self == .wishlistToCart }
+
+    /// Whether the event describes one product of the catalog, chosen by the step's `product`.
+    public var choosesProduct: Bool {
+        switch self {
+        case .product, .addToCart, .wishlistAdd, .productShare, .review: true
+        default: false
+        }
+    }
+
+    /// Whether the event describes the order being checked out: its ids or amounts.
+    public var describesOrder: Bool {
+        switch self {
+        case .checkout, .checkoutStep, .checkoutProgress, .order, .couponEntered,
+            .couponApplied, .couponDenied, .couponRemoved:
+            true
+        default: false
+        }
+    }
+
+    /// Whether the event needs an earlier `Order Completed` of the same user.
+    public var needsOrder: Bool { self == .orderFollowUp }
+
+    /// Whether the event needs a product on the wishlist.
+    public var needsWishlist: Bool { self == .wishlistRemove || self == .wishlistToCart }
+
+    /// Whether the event needs the store to have coupons.
+    public var needsCoupons: Bool {
+        self == .couponEntered || self == .couponApplied || self == .couponDenied
+            || self == .couponRemoved
+    }
 }
 
 public enum ProductSource: Codable, Sendable, Equatable {

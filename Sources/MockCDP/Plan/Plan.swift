@@ -73,6 +73,8 @@ public struct Population: Codable, Sendable, Equatable {
     public var traits: [Trait]
     public var locales: [Weighted<String>]
     public var devices: [Weighted<Device>]
+    /// Where users shop: the web site, or the iOS or Android app.
+    public var platforms: [Weighted<Platform>]
     public var timezones: [Weighted<String>]
     /// Campaigns of landing pages; `nil` stands for direct traffic.
     public var campaigns: [Weighted<Campaign?>]
@@ -90,6 +92,7 @@ public struct Cohort: Codable, Sendable, Equatable {
     /// The cohort's own mixes; `nil` keeps the population's.
     public var locales: [Weighted<String>]?
     public var devices: [Weighted<Device>]?
+    public var platforms: [Weighted<Platform>]?
     public var timezones: [Weighted<String>]?
     public var campaigns: [Weighted<Campaign?>]?
 }
@@ -147,6 +150,20 @@ public enum Trait: String, Codable, Sendable, Equatable, CaseIterable {
     case phone
     case address
     case createdAt = "created_at"
+    /// A user name made from the user's name.
+    case username
+    /// A date of birth, 18 to 80 years before the scenario's start.
+    case birthday
+}
+
+/// Where a user shops. App users send screen calls and app, device, OS, screen and
+/// network context instead of a page and a user agent.
+public enum Platform: String, Codable, Sendable, Equatable, CaseIterable {
+    case web
+    case ios
+    case android
+
+    public var isApp: Bool { self != .web }
 }
 
 public enum Device: String, Codable, Sendable, Equatable, CaseIterable {

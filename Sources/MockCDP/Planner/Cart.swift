@@ -17,6 +17,11 @@ struct Cart: Sendable {
         }
     }
 
+    /// Takes the line of a product out of the cart.
+    mutating func remove(productId: String) {
+        lines.removeAll { $0.product.id == productId }
+    }
+
     /// The amounts of an order of this cart, all in minor units.
     func amounts(store: Store, coupon: Coupon?) -> OrderAmounts {
         let revenue = lines.reduce(Int64(0)) { $0 + $1.product.priceMinor * Int64($1.quantity) }

@@ -1,14 +1,24 @@
 /// Deterministic, invented identities that fit the user's locale.
 ///
 /// Names are common given names and surnames of each language; emails use the
-/// reserved `example.com`/`example.org`/`example.net` domains, phone numbers the
-/// ranges set aside for fiction where a country has one, so that no real
-/// person's contact details are ever produced.
+/// reserved `example.com`/`example.org`/`example.net` domains, and phone numbers
+/// come only from ranges a regulator sets aside for fiction; where a country has
+/// none, the user has no phone number. Streets, cities and postal codes are
+/// public places, never one person's address.
 struct FakeIdentity: Sendable {
     var firstName: String
     var lastName: String
-    var phone: String
+    var email: String
+    /// `nil` for locales whose country has no range of numbers reserved for fiction.
+    var phone: String?
     var address: Address
+
+    /// `jade_simon42`: what a sign-up form would get from this person.
+    var username: String {
+        let digits = email.prefix { $0 != "@" }.filter(\.isNumber)
+        return Slug.make(firstName).replacingOccurrences(of: "-", with: "") + "_"
+            + Slug.make(lastName).replacingOccurrences(of: "-", with: "") + digits
+    }
 
     struct Address: Sendable {
         var street: String
@@ -18,23 +28,16 @@ struct FakeIdentity: Sendable {
         var country: String
     }
 
-    private var emailNumber: UInt64
-    private var emailDomain: String
-
-    /// Made when asked for rather than for every user, since most users never identify.
-    var email: String {
-        "\(NameBook.slug(firstName)).\(NameBook.slug(lastName))\(emailNumber)@\(emailDomain)"
-    }
-
-    private static let domains = ["example.com", "example.org", "example.net"]
-
     init(locale: String, random: inout RandomStream) {
         let names = NameBook.book(for: locale)
         firstName = names.first[Int(random.below(UInt64(names.first.count)))]
         lastName = names.last[Int(random.below(UInt64(names.last.count)))]
-        emailNumber = random.below(1000)
-        emailDomain = Self.domains[Int(random.below(UInt64(Self.domains.count)))]
-        phone = names.phone(&random)
+        let domains = ["example.com", "example.org", "example.net"]
+        let number = random.below(1000)
+        email =
+            "\(Slug.make(firstName)).\(Slug.make(lastName))\(number)@"
+            + domains[Int(random.below(UInt64(domains.count)))]
+        phone = names.phone?(&random)
         let city = names.cities[Int(random.below(UInt64(names.cities.count)))]
         let streetName = names.streets[Int(random.below(UInt64(names.streets.count)))]
         let houseNumber = 1 + random.below(199)
@@ -59,31 +62,39 @@ struct NameBook: Sendable {
     var cities: [City]
     var country: String
     var houseNumberFirst: Bool
-    /// Makes a phone number in a range that is not assigned to real subscribers.
-    var phone: @Sendable (inout RandomStream) -> String
+    /// Makes a phone number in a range that is not assigned to real subscribers, where
+    /// the country has such a range.
+    var phone: (@Sendable (inout RandomStream) -> String)?
 
+    /// The book of a locale: its own, else its language's (`fr-BE` gets `fr-FR`),
+    /// else `en-US`.
     static func book(for locale: String) -> NameBook {
-        books[locale] ?? books[String(locale.prefix(2))] ?? books["en-US"]!
+        if let book = books[locale] { return book }
+        let language = String(locale.prefix { $0 != "-" && $0 != "_" })
+        return languageDefaults[language].flatMap { books[$0] } ?? books["en-US"]!
     }
 
-    /// The email form of a name from any book, made once rather than once per user.
-    static func slug(_ name: String) -> String {
-        slugs[name] ?? Slug.make(name)
-    }
+    /// The locales that have a book of their own.
+    static var locales: [String] { books.keys.sorted() }
 
-    private static let slugs: [String: String] = {
-        var slugs: [String: String] = [:]
-        for book in books.values {
-            for name in book.first + book.last { slugs[name] = Slug.make(name) }
+    private static let languageDefaults = [
+        "en": "en-US", "de": "de-DE", "fr": "fr-FR", "es": "es-ES", "it": "it-IT",
+        "nl": "nl-NL", "pt": "pt-BR", "ja": "ja-JP",
+    ]
+
+    /// A number in the North American plan's fiction block, 555-0100 to 555-0199.
+    private static func northAmerican(_ areaCodes: [String])
+        -> @Sendable (inout RandomStream)
+        -> String
+    {
+        { random in
+            let area = areaCodes[Int(random.below(UInt64(areaCodes.count)))]
+            return "+1-\(area)-555-01\(digits(2, &random))"
         }
-        return slugs
-    }()
+    }
 
     private static func digits(_ count: Int, _ random: inout RandomStream) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(count)
-        for _ in 0..<count { bytes.append(UInt8(ascii: "0") + UInt8(random.below(10))) }
-        return String(decoding: bytes, as: UTF8.self)
+        String((0..<count).map { _ in Character(String(random.below(10))) })
     }
 
     private static let books: [String: NameBook] = [
@@ -109,9 +120,7 @@ struct NameBook: Sendable {
             ],
             country: "US", houseNumberFirst: true,
             // 555-0100 to 555-0199 is reserved for fiction in the North American plan.
-            phone: {
-                "+1-\(["202", "312", "415", "512", "617"][Int($0.below(5))])-555-01\(digits(2, &$0))"
-            }),
+            phone: northAmerican(["202", "312", "415", "512", "617"])),
         "en-GB": NameBook(
             first: [
                 "Oliver", "Amelia", "George", "Isla", "Harry", "Ava", "Jack", "Mia", "Charlie",
@@ -186,8 +195,7 @@ struct NameBook: Sendable {
                 City(name: "Zaragoza", postalCode: "50001"),
                 City(name: "Málaga", postalCode: "29001"),
             ],
-            country: "ES", houseNumberFirst: false,
-            phone: { "+34 600 \(digits(3, &$0)) \(digits(3, &$0))" }),
+            country: "ES", houseNumberFirst: false, phone: nil),
         "pt-BR": NameBook(
             first: [
                 "Miguel", "Helena", "Arthur", "Alice", "Gael", "Laura", "Heitor", "Manuela", "Théo",
@@ -203,8 +211,7 @@ struct NameBook: Sendable {
                 City(name: "Recife", state: "PE", postalCode: "50010-000"),
                 City(name: "Salvador", state: "BA", postalCode: "40010-000"),
             ],
-            country: "BR", houseNumberFirst: false,
-            phone: { "+55 11 9\(digits(4, &$0))-\(digits(4, &$0))" }),
+            country: "BR", houseNumberFirst: false, phone: nil),
         "ja-JP": NameBook(
             first: [
                 "Haruto", "Himari", "Sota", "Mei", "Yuto", "Yua", "Riku", "Sakura", "Minato", "Rin",
@@ -219,7 +226,115 @@ struct NameBook: Sendable {
                 City(name: "Fukuoka", state: "Fukuoka", postalCode: "810-0001"),
                 City(name: "Sendai", state: "Miyagi", postalCode: "980-0021"),
             ],
-            country: "JP", houseNumberFirst: false,
-            phone: { "+81 90-\(digits(4, &$0))-\(digits(4, &$0))" }),
+            country: "JP", houseNumberFirst: false, phone: nil),
+        "es-US": NameBook(
+            first: [
+                "Sofía", "Mateo", "Valentina", "Santiago", "Camila", "Diego", "Isabella",
+                "Alejandro", "Lucía", "Gabriel", "Ximena", "Emiliano",
+            ],
+            last: [
+                "Hernández", "García", "Martínez", "López", "González", "Pérez", "Ramírez",
+                "Torres", "Flores", "Rivera", "Morales", "Reyes",
+            ],
+            streets: ["Mission Street", "Main Street", "Palm Avenue", "Sunset Drive"],
+            cities: [
+                City(name: "San Antonio", state: "TX", postalCode: "78205"),
+                City(name: "Miami", state: "FL", postalCode: "33130"),
+                City(name: "Phoenix", state: "AZ", postalCode: "85004"),
+                City(name: "Albuquerque", state: "NM", postalCode: "87102"),
+            ],
+            country: "US", houseNumberFirst: true,
+            phone: northAmerican(["210", "305", "602", "505"])),
+        "en-CA": NameBook(
+            first: [
+                "Liam", "Olivia", "Noah", "Emma", "Lucas", "Charlotte", "Benjamin", "Amelia",
+                "Owen", "Ava", "Ethan", "Chloe",
+            ],
+            last: [
+                "Smith", "Brown", "Tremblay", "Martin", "Roy", "Wilson", "MacDonald", "Taylor",
+                "Campbell", "Anderson", "Lee", "Clark",
+            ],
+            streets: ["King Street", "Queen Street", "Maple Crescent", "Lakeshore Road"],
+            cities: [
+                City(name: "Toronto", state: "ON", postalCode: "M5H 2N2"),
+                City(name: "Ottawa", state: "ON", postalCode: "K1P 1J1"),
+                City(name: "Calgary", state: "AB", postalCode: "T2P 2M5"),
+                City(name: "Halifax", state: "NS", postalCode: "B3J 3A5"),
+                City(name: "Vancouver", state: "BC", postalCode: "V6B 1A1"),
+            ],
+            country: "CA", houseNumberFirst: true,
+            // Canada shares the North American plan and its 555-0100 to 555-0199 block.
+            phone: northAmerican(["416", "613", "403", "902", "604"])),
+        "fr-CA": NameBook(
+            first: [
+                "Léa", "Félix", "Florence", "William", "Alice", "Émile", "Charlotte", "Thomas",
+                "Rosalie", "Jacob", "Juliette", "Samuel",
+            ],
+            last: [
+                "Tremblay", "Gagnon", "Roy", "Côté", "Bouchard", "Gauthier", "Morin", "Lavoie",
+                "Fortin", "Gagné", "Ouellet", "Pelletier",
+            ],
+            streets: ["rue Sainte-Catherine", "rue Saint-Jean", "boulevard René-Lévesque"],
+            cities: [
+                City(name: "Montréal", state: "QC", postalCode: "H2X 1Y4"),
+                City(name: "Québec", state: "QC", postalCode: "G1R 4P5"),
+                City(name: "Sherbrooke", state: "QC", postalCode: "J1H 1A1"),
+                City(name: "Gatineau", state: "QC", postalCode: "J8X 3X7"),
+            ],
+            country: "CA", houseNumberFirst: true,
+            phone: northAmerican(["514", "418", "819"])),
+        "en-AU": NameBook(
+            first: [
+                "Oliver", "Charlotte", "Jack", "Olivia", "William", "Isla", "Noah", "Mia",
+                "Thomas", "Ava", "Lachlan", "Matilda",
+            ],
+            last: [
+                "Smith", "Jones", "Williams", "Brown", "Wilson", "Taylor", "Nguyen", "Johnson",
+                "Martin", "White", "Kelly", "Ryan",
+            ],
+            streets: ["George Street", "Elizabeth Street", "Bridge Road", "Beach Road"],
+            cities: [
+                City(name: "Sydney", state: "NSW", postalCode: "2000"),
+                City(name: "Melbourne", state: "VIC", postalCode: "3000"),
+                City(name: "Brisbane", state: "QLD", postalCode: "4000"),
+                City(name: "Perth", state: "WA", postalCode: "6000"),
+            ],
+            country: "AU", houseNumberFirst: true,
+            // ACMA keeps 5550 xxxx in each geographic area code for drama.
+            phone: { "+61 \(["2", "3", "7", "8"][Int($0.below(4))]) 5550 \(digits(4, &$0))" }),
+        "it-IT": NameBook(
+            first: [
+                "Leonardo", "Sofia", "Francesco", "Giulia", "Alessandro", "Aurora", "Lorenzo",
+                "Alice", "Mattia", "Ginevra", "Tommaso", "Beatrice",
+            ],
+            last: [
+                "Rossi", "Russo", "Ferrari", "Esposito", "Bianchi", "Romano", "Colombo", "Ricci",
+                "Marino", "Greco", "Bruno", "Gallo",
+            ],
+            streets: ["Via Roma", "Via Garibaldi", "Corso Italia", "Via Mazzini", "Via Dante"],
+            cities: [
+                City(name: "Milano", state: "MI", postalCode: "20121"),
+                City(name: "Torino", state: "TO", postalCode: "10121"),
+                City(name: "Bologna", state: "BO", postalCode: "40121"),
+                City(name: "Firenze", state: "FI", postalCode: "50122"),
+            ],
+            country: "IT", houseNumberFirst: false, phone: nil),
+        "nl-NL": NameBook(
+            first: [
+                "Noah", "Emma", "Daan", "Julia", "Sem", "Mila", "Lucas", "Tess", "Finn", "Sophie",
+                "Levi", "Zoë",
+            ],
+            last: [
+                "de Jong", "Jansen", "de Vries", "van den Berg", "van Dijk", "Bakker", "Janssen",
+                "Visser", "Smit", "Meijer", "de Boer", "Mulder",
+            ],
+            streets: ["Kerkstraat", "Dorpsstraat", "Stationsweg", "Molenstraat", "Schoolstraat"],
+            cities: [
+                City(name: "Amsterdam", postalCode: "1012 JS"),
+                City(name: "Utrecht", postalCode: "3511 LX"),
+                City(name: "Rotterdam", postalCode: "3011 AD"),
+                City(name: "Groningen", postalCode: "9711 LV"),
+            ],
+            country: "NL", houseNumberFirst: false, phone: nil),
     ]
 }

@@ -13,10 +13,10 @@ struct Journey {
     private var writer = JSONWriter(capacity: 4096)
     /// The members of `context` that stay the same for the user, encoded once.
     private var userContext: [UInt8]?
+    private var campaignContext: [UInt8]?
     /// `anonymousId`, and `anonymousId` with `userId`, encoded once.
     private var anonymousMembers: [UInt8]?
     private var identifiedMembers: [UInt8]?
-    private var campaignContext: [UInt8]?
     private var sequence: UInt64 = 0
     private var lastMillis: Int64?
     private var sessionId: Int64 = 0
@@ -24,14 +24,9 @@ struct Journey {
     private var userId: String?
     private var page: PageView
     private var landing = true
-    private var cart = Cart()
-    private var cartId: String?
-    private var lastProduct: Int?
-    /// Products viewed, oldest first, for Product Added to choose from.
-    private var viewed: [Int] = []
-    private var lastAddedQuantity = 1
-    private var orders: UInt64 = 0
-    private var checkout: (orderId: String, checkoutId: String, amounts: OrderAmounts)?
+    private var shopping: Shopping
+    /// The app's name, version and bundle id, for users who shop in the app.
+    private let appIdentity: AppIdentity?
     /// The steps this user converted to, in order, over all visits.
     private(set) var reached: [StepReference] = []
     /// Each visit's funnel and reached steps, the first visit first.
@@ -40,6 +35,8 @@ struct Journey {
     init(catalog: PlannerCatalog, profile: UserProfile) {
         self.catalog = catalog
         self.profile = profile
+        shopping = Shopping(catalog: catalog, user: profile.index)
+        appIdentity = profile.platform.isApp ? AppIdentity(site: catalog.plan.site) : nil
         page = PageView(
             path: "/", title: catalog.plan.site.name, site: catalog.plan.site, referrer: "")
     }
@@ -112,6 +109,11 @@ struct Journey {
                 if step.optional { continue }
                 break
             }
+            // A user whose cart (or wishlist) is empty has nothing left to check out.
+            if case .track(_, let role) = step.call, !shopping.canPerform(role) {
+                if step.optional { continue }
+                break
+            }
             let reference = StepReference(funnel: funnelIndex, step: index)
             reached.append(reference)
             reachedNow.append(reference)
@@ -130,10 +132,20 @@ struct Journey {
     ) -> Int64 {
         switch step.call {
         case .page(let call):
-            visit(path: call.path, title: call.title)
-            return emit(at: millis, step: reference, type: "page", label: ("name", call.name)) {
-                journey, writer in
-                journey.writePage(&writer, call, properties: step.properties)
+            return view(call, properties: step.properties, at: millis, reference: reference)
+        case .screen(let name):
+            let path = name == "Home" ? "/" : "/" + Slug.make(name)
+            let call = PageCall(name: name, path: path, title: siteTitle(name))
+            return view(call, properties: step.properties, at: millis, reference: reference)
+        case .group:
+            return emit(at: millis, step: reference, type: "group") { journey, writer in
+                journey.writeGroup(&writer, extra: step.properties)
+            }
+        case .alias:
+            userId = profile.userId
+            return emit(at: millis, step: reference, type: "alias") { journey, writer in
+                writer.key("previousId")
+                writer.string(journey.profile.anonymousId)
             }
         case .identify:
             userId = profile.userId
@@ -141,73 +153,39 @@ struct Journey {
                 journey.writeIdentify(&writer, extra: step.properties)
             }
         case .track(let event, let role):
-            prepare(role, step: step, random: &random)
+            let spec = EcommerceSpec.event(named: event)
+            if let spec, let target = shopping.prepare(spec, step: step, random: &random) {
+                visit(path: target.path, title: siteTitle(target.title))
+            }
             let time = emit(at: millis, step: reference, type: "track", label: ("event", event)) {
                 journey, writer in
-                journey.writeTrack(&writer, role: role, step: step)
+                journey.writeTrack(&writer, spec: spec, step: step)
             }
-            if role == .order {
-                cart = Cart()
-                cartId = nil
-                checkout = nil
-            }
+            shopping.finish(role)
             return time
         }
     }
 
-    /// Updates the cart and the current page before a track event is written.
-    private mutating func prepare(_ role: EcommerceRole, step: Step, random: inout RandomStream) {
-        switch role {
-        case .plain:
-            break
-        case .product, .addToCart:
-            let product = chooseProduct(step.product ?? .catalog, random: &random)
-            lastProduct = product
-            if role == .product { viewed.append(product) }
-            let item = catalog.products[product]
-            visit(path: catalog.productPaths[product], title: siteTitle(item.name))
-            if role == .addToCart {
-                if cartId == nil { cartId = makeId("cart") }
-                lastAddedQuantity = random.int(in: step.quantity)
-                cart.add(item, quantity: lastAddedQuantity)
-                checkout = nil
+    /// A page view: a page call on the web, a screen call of the same name in the app.
+    private mutating func view(
+        _ call: PageCall, properties: JSONObject, at millis: Int64, reference: StepReference
+    ) -> Int64 {
+        visit(path: call.path, title: call.title)
+        guard profile.platform.isApp else {
+            return emit(at: millis, step: reference, type: "page", label: ("name", call.name)) {
+                journey, writer in
+                journey.writePage(&writer, call, properties: properties)
             }
-        case .cart:
-            visit(path: "/cart", title: siteTitle("Cart"))
-        case .checkout, .order:
-            if checkout == nil {
-                let coupon = chooseCoupon(&random)
-                checkout = (
-                    orderId: "ord_" + Identifiers.hex(nextRandom("order"), digits: 12),
-                    checkoutId: makeId("checkout"),
-                    amounts: cart.amounts(store: plan.store, coupon: coupon)
-                )
-            }
-            visit(
-                path: role == .order ? "/checkout/confirmation" : "/checkout",
-                title: siteTitle(role == .order ? "Order Confirmation" : "Checkout"))
         }
-    }
-
-    private mutating func chooseProduct(_ source: ProductSource, random: inout RandomStream) -> Int
-    {
-        switch source {
-        case .catalog: return catalog.pickProduct(&random)
-        case .lastViewed:
-            let inCart = Set(cart.lines.map(\.product.id))
-            let candidate = viewed.last { !inCart.contains(catalog.products[$0].id) }
-            return candidate ?? catalog.pickProduct(&random)
-        case .fixed(let id): return catalog.productIndex(id: id) ?? catalog.pickProduct(&random)
+        return emit(at: millis, step: reference, type: "screen", label: ("name", call.name)) {
+            _, writer in
+            writer.key("properties")
+            writer.beginObject()
+            writer.key("name")
+            writer.string(call.name)
+            writer.members(of: properties)
+            writer.endObject()
         }
-    }
-
-    private func chooseCoupon(_ random: inout RandomStream) -> Coupon? {
-        var draw = random.unit()
-        for coupon in plan.store.coupons {
-            if draw < coupon.share.fraction { return coupon }
-            draw -= coupon.share.fraction
-        }
-        return nil
     }
 
     /// Moves the user to a page; the first page of a visit is a landing page. The first
@@ -234,23 +212,6 @@ struct Journey {
         campaign.medium == "email" ? "" : "https://www.\(Slug.make(campaign.source)).com/"
     }
 
-    // MARK: Identifiers
-
-    /// A draw from the user's stream of ids, numbered so that it does not depend on step draws.
-    private mutating func nextRandom(_ purpose: String) -> UInt64 {
-        orders += 1
-        var random = RandomStream(
-            plan.seed, UInt64(profile.index), RandomStream.key(purpose), orders)
-        return random.next()
-    }
-
-    private mutating func makeId(_ purpose: String) -> String {
-        orders += 1
-        var random = RandomStream(
-            plan.seed, UInt64(profile.index), RandomStream.key(purpose), orders)
-        return Identifiers.uuid(&random)
-    }
-
     // MARK: Messages
 
     /// Writes one message at `millis` (or just after the user's previous one, so that a
@@ -267,8 +228,7 @@ struct Journey {
         }
         lastMillis = time
 
-        var random = RandomStream(
-            plan.seed, UInt64(profile.index), Self.messageKey, sequence)
+        var random = RandomStream(plan.seed, UInt64(profile.index), Self.messageKey, sequence)
         sequence += 1
         let messageId = Identifiers.uuidBits(&random)
 
@@ -308,6 +268,19 @@ struct Journey {
         return time
     }
 
+    private static let messageKey = RandomStream.key("message")
+
+    private func encodeIds(userId: String?) -> [UInt8] {
+        var writer = JSONWriter(capacity: 128)
+        writer.key("anonymousId")
+        writer.string(profile.anonymousId)
+        if let userId {
+            writer.key("userId")
+            writer.string(userId)
+        }
+        return writer.bytes
+    }
+
     private func writePage(_ writer: inout JSONWriter, _ call: PageCall, properties: JSONObject) {
         writer.key("properties")
         writer.beginObject()
@@ -339,8 +312,10 @@ struct Journey {
                 writer.key("email")
                 writer.string(identity.email)
             case .phone:
-                writer.key("phone")
-                writer.string(identity.phone)
+                if let phone = identity.phone {
+                    writer.key("phone")
+                    writer.string(phone)
+                }
             case .address:
                 writer.key("address")
                 writer.beginObject()
@@ -360,106 +335,108 @@ struct Journey {
             case .createdAt:
                 writer.key("createdAt")
                 writer.string(Timestamp.iso8601(millis: profile.createdAtMillis))
+            case .username:
+                writer.key("username")
+                writer.string(identity.username)
+            case .birthday:
+                writer.key("birthday")
+                writer.string(String(Timestamp.iso8601(millis: profile.birthdayMillis).prefix(10)))
             }
         }
         writer.members(of: extra)
         writer.endObject()
     }
 
-    private func writeTrack(_ writer: inout JSONWriter, role: EcommerceRole, step: Step) {
-        writer.key("properties")
+    /// The user's company: one of the scenario's pool, drawn once per user.
+    private func writeGroup(_ writer: inout JSONWriter, extra: JSONObject) {
+        var random = RandomStream(plan.seed, UInt64(profile.index), RandomStream.key("group"))
+        let company = Company(
+            seed: plan.seed, number: Int(random.below(UInt64(CompanyBook.poolSize))))
+        writer.key("groupId")
+        writer.string(company.groupId)
+        writer.key("traits")
         writer.beginObject()
-        let store = plan.store
-        switch role {
-        case .plain:
-            break
-        case .product, .addToCart:
-            if role == .addToCart, let cartId {
-                writer.key("cart_id")
-                writer.string(cartId)
-            }
-            if let lastProduct {
-                let quantity = role == .addToCart ? lastAddedQuantity : 1
-                writeProduct(&writer, catalog.products[lastProduct], quantity: quantity)
-                writer.key("currency")
-                writer.string(store.currency)
-                if role == .product {
-                    writer.key("value")
-                    writer.money(
-                        catalog.products[lastProduct].priceMinor, decimals: store.currencyDecimals)
-                }
-            }
-        case .cart:
-            if let cartId {
-                writer.key("cart_id")
-                writer.string(cartId)
-            }
-            writeProducts(&writer)
-        case .checkout, .order:
-            if let checkout {
-                writeOrder(&writer, checkout, completed: role == .order)
-            }
-        }
-        writer.members(of: step.properties)
+        writer.key("name")
+        writer.string(company.name)
+        writer.key("industry")
+        writer.string(company.industry)
+        writer.key("employees")
+        writer.int(Int64(company.employees))
+        writer.key("website")
+        writer.string(company.website)
+        writer.members(of: extra)
         writer.endObject()
     }
 
-    private func writeProduct(_ writer: inout JSONWriter, _ product: Product, quantity: Int) {
-        catalog.fields(of: product).write(&writer, quantity: quantity)
-    }
-
-    private func writeProducts(_ writer: inout JSONWriter) {
-        writer.key("products")
-        writer.beginArray()
-        for (position, line) in cart.lines.enumerated() {
-            writer.beginObject()
-            writeProduct(&writer, line.product, quantity: line.quantity)
-            writer.key("position")
-            writer.int(Int64(position + 1))
+    private func writeTrack(_ writer: inout JSONWriter, spec: SpecEvent?, step: Step) {
+        writer.key("properties")
+        writer.beginObject()
+        guard let spec else {
+            writer.members(of: step.properties)
             writer.endObject()
+            return
         }
-        writer.endArray()
+        shopping.write(spec, literal: step.properties, into: &writer)
+        // Literal values of free properties were written in their place already.
+        for member in step.properties.members
+        where !spec.properties.contains(where: { $0.free && $0.name == member.key }) {
+            writer.key(member.key)
+            writer.value(member.value)
+        }
+        writer.endObject()
     }
 
-    private func writeOrder(
+    /// What a mobile library sends instead of a page and a user agent.
+    private func writeAppContext(
         _ writer: inout JSONWriter,
-        _ order: (orderId: String, checkoutId: String, amounts: OrderAmounts),
-        completed: Bool
+        _ app: (device: AppDevice, osVersion: String, deviceId: String, wifi: Bool),
+        _ identity: AppIdentity
     ) {
-        let decimals = plan.store.currencyDecimals
-        let amounts = order.amounts
-        if completed {
-            writer.key("checkout_id")
-            writer.string(order.checkoutId)
-        }
-        writer.key("order_id")
-        writer.string(order.orderId)
-        writer.key("affiliation")
-        writer.string(plan.site.name)
-        if completed {
-            writer.key("subtotal")
-            writer.money(amounts.subtotal, decimals: decimals)
-            writer.key("total")
-            writer.money(amounts.total, decimals: decimals)
-        } else {
-            writer.key("value")
-            writer.money(amounts.subtotal, decimals: decimals)
-        }
-        writer.key("revenue")
-        writer.money(amounts.revenue, decimals: decimals)
-        writer.key("shipping")
-        writer.money(amounts.shipping, decimals: decimals)
-        writer.key("tax")
-        writer.money(amounts.tax, decimals: decimals)
-        writer.key("discount")
-        writer.money(amounts.discount, decimals: decimals)
-        if let coupon = amounts.coupon {
-            writer.key("coupon")
-            writer.string(coupon)
-        }
-        writer.key("currency")
-        writer.string(plan.store.currency)
-        writeProducts(&writer)
+        writer.key("app")
+        writer.beginObject()
+        writer.key("name")
+        writer.string(identity.name)
+        writer.key("version")
+        writer.string(identity.version)
+        writer.key("build")
+        writer.string(identity.build)
+        writer.key("namespace")
+        writer.string(identity.namespace)
+        writer.endObject()
+        writer.key("device")
+        writer.beginObject()
+        writer.key("id")
+        writer.string(app.deviceId)
+        writer.key("manufacturer")
+        writer.string(app.device.manufacturer)
+        writer.key("model")
+        writer.string(app.device.model)
+        writer.key("type")
+        writer.string(profile.platform.rawValue)
+        writer.endObject()
+        writer.key("os")
+        writer.beginObject()
+        writer.key("name")
+        writer.string(app.device.osName)
+        writer.key("version")
+        writer.string(app.osVersion)
+        writer.endObject()
+        writer.key("screen")
+        writer.beginObject()
+        writer.key("width")
+        writer.int(Int64(app.device.width))
+        writer.key("height")
+        writer.int(Int64(app.device.height))
+        writer.key("density")
+        writer.double(app.device.density)
+        writer.endObject()
+        writer.key("network")
+        writer.beginObject()
+        writer.key("wifi")
+        writer.bool(app.wifi)
+        writer.key("cellular")
+        writer.bool(!app.wifi)
+        writer.endObject()
     }
 
     private mutating func writeContext(_ writer: inout JSONWriter) {
@@ -467,10 +444,16 @@ struct Journey {
         writer.beginObject()
         if userContext == nil { userContext = encodeUserContext() }
         writer.fragment(userContext ?? [])
-        writer.key("page")
-        writer.beginObject()
-        page.writeFields(&writer)
-        writer.endObject()
+        if let app = profile.app, let identity = appIdentity {
+            writeAppContext(&writer, app, identity)
+        } else {
+            writer.key("userAgent")
+            writer.string(profile.userAgent)
+            writer.key("page")
+            writer.beginObject()
+            page.writeFields(&writer)
+            writer.endObject()
+        }
         // The campaign a user landed from is their first session's attribution.
         if sessions == 1, let campaign = profile.campaign {
             if campaignContext == nil { campaignContext = Self.encodeCampaign(campaign) }
@@ -481,22 +464,9 @@ struct Journey {
         writer.endObject()
     }
 
-    private static let messageKey = RandomStream.key("message")
-
-    private func encodeIds(userId: String?) -> [UInt8] {
-        var writer = JSONWriter(capacity: 128)
-        writer.key("anonymousId")
-        writer.string(profile.anonymousId)
-        if let userId {
-            writer.key("userId")
-            writer.string(userId)
-        }
-        return writer.bytes
-    }
-
-    /// `library`, `ip`, `locale`, `timezone` and `userAgent`: the same in every message.
+    /// `library`, `ip`, `locale` and `timezone`: the same in every message of the user.
     private func encodeUserContext() -> [UInt8] {
-        var writer = JSONWriter(capacity: 512)
+        var writer = JSONWriter(capacity: 256)
         writer.key("library")
         writer.beginObject()
         writer.key("name")
@@ -510,8 +480,6 @@ struct Journey {
         writer.string(profile.locale)
         writer.key("timezone")
         writer.string(profile.timezone)
-        writer.key("userAgent")
-        writer.string(profile.userAgent)
         return writer.bytes
     }
 

@@ -7,8 +7,6 @@ final class PlannerCatalog: Sendable {
     let plan: Plan
     let products: [Product]
     let productPaths: [String]
-    /// Every catalog product's encoded members, by product id.
-    private let productFields: [String: ProductFields]
     private let cumulativeWeights: [Double]
     let funnelWeights: [Double]
     let funnelKeys: [UInt64]
@@ -18,9 +16,6 @@ final class PlannerCatalog: Sendable {
         self.plan = plan
         products = plan.catalog
         productPaths = plan.catalog.map { Self.path(of: $0.url, site: plan.site.url) }
-        productFields = Dictionary(
-            plan.catalog.map { ($0.id, ProductFields($0, decimals: plan.store.currencyDecimals)) },
-            uniquingKeysWith: { first, _ in first })
         var running = 0.0
         cumulativeWeights = plan.catalog.map {
             running += $0.weight; return running
@@ -40,14 +35,6 @@ final class PlannerCatalog: Sendable {
             if cumulativeWeights[middle] > target { high = middle } else { low = middle + 1 }
         }
         return low
-    }
-
-    /// A product's encoded members; encoded now for a product not in the catalog.
-    func fields(of product: Product) -> ProductFields {
-        if let fields = productFields[product.id] {
-            return fields
-        }
-        return ProductFields(product, decimals: plan.store.currencyDecimals)
     }
 
     /// The arm of a funnel's branch that a user takes, drawn from a stream of its own so that

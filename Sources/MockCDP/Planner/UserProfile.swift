@@ -11,6 +11,9 @@ struct UserProfile: Sendable {
     let locale: String
     let timezone: String
     let device: Device
+    let platform: Platform
+    /// For app users: the phone or tablet, its OS version, a device id and the network.
+    let app: (device: AppDevice, osVersion: String, deviceId: String, wifi: Bool)?
     let userAgent: String
     let ip: String
     let campaign: Campaign?
@@ -21,6 +24,11 @@ struct UserProfile: Sendable {
     let identity: FakeIdentity
     /// When the user's account was made, for the `createdAt` trait.
     let createdAtMillis: Int64
+    /// Midnight UTC of the day of the `birthday` trait.
+    let birthdayMillis: Int64
+
+    private static let appKey = RandomStream.key("app")
+    private static let birthdayKey = RandomStream.key("birthday")
 
     init(index: Int, plan: Plan, funnelWeights: [Double]) {
         self.index = index
@@ -49,6 +57,32 @@ struct UserProfile: Sendable {
         identity = FakeIdentity(locale: locale, random: &random)
         let threeYears: UInt64 = 3 * 365 * 86_400_000
         createdAtMillis = plan.startMillis - 86_400_000 - Int64(random.below(threeYears))
+
+        // Drawn from its own stream, so that the traits before it keep their values.
+        var birthdayRandom = RandomStream(plan.seed, UInt64(index), Self.birthdayKey)
+        let year: Int64 = 31_556_952_000
+        let age = 18 * year + Int64(birthdayRandom.below(UInt64(62 * year)))
+        birthdayMillis = plan.startMillis - age
+
+        // Drawn from their own stream so that adding platforms leaves web users unchanged.
+        let platforms = own?.platforms ?? population.platforms
+        var appRandom = RandomStream(plan.seed, UInt64(index), Self.appKey)
+        platform =
+            platforms.count == 1
+            ? platforms[0].value
+            : platforms[appRandom.index(weights: platforms.map(\.weight))].value
+        if platform.isApp {
+            let devices = AppDevice.choices(for: platform, device: device)
+            let model = devices[Int(appRandom.below(UInt64(devices.count)))]
+            app = (
+                model, model.osVersions[Int(appRandom.below(UInt64(model.osVersions.count)))],
+                platform == .ios
+                    ? Identifiers.uuid(&appRandom).uppercased() : Identifiers.uuid(&appRandom),
+                appRandom.unit() < 0.7
+            )
+        } else {
+            app = nil
+        }
     }
 }
 
