@@ -157,6 +157,11 @@ struct IncludeResolver {
                     // A file that cannot be read is reported where it is included.
                     diagnostic.location = pathNode.location
                     diagnostic.includedFrom = Array(chain.reversed().dropFirst())
+                    let folder = ((pathNode.location.file as NSString).deletingLastPathComponent)
+                    diagnostic.hint =
+                        diagnostic.hint
+                        ?? "include paths are relative to the including file's folder, "
+                        + "\(folder.isEmpty ? "." : folder)/"
                 } else {
                     diagnostic.includedFrom = chain.reversed()
                 }

@@ -226,7 +226,7 @@ extension ScenarioChecker {
                 error(optionalNode, "optional must be true or false")
             }
         }
-        let defaultDelay = first ? Delay.zero : Delay(.uniform(1000, 30_000))
+        let defaultDelay = first ? Delay.zero : Delay(.uniform(lower: 1000, upper: 30_000))
         let after = fields["after"].map { parse($0, "after", ValueGrammar.delay) } ?? defaultDelay
         let repeats =
             fields["repeat"].map { parse($0, "repeat", ValueGrammar.intRange) } ?? IntRange.one
@@ -417,7 +417,7 @@ extension ScenarioChecker {
         }
         let title = fields["title"].flatMap { string($0, "title") } ?? "\(name) | \(site.name)"
         let category = fields["category"].flatMap { string($0, "category") }
-        return .page(PageCall(name: name, path: path, title: title, category: category))
+        return .page(call: PageCall(name: name, path: path, title: title, category: category))
     }
 
     private mutating func readTrack(_ node: YAMLNode) -> Call? {

@@ -104,7 +104,7 @@ extension ScenarioChecker {
         }
         let after =
             fields["after"].map { parse($0, "wait before a return", ValueGrammar.delay) }
-            ?? Delay(.uniform(86_400_000, 7 * 86_400_000))
+            ?? Delay(.uniform(lower: 86_400_000, upper: 7 * 86_400_000))
         let visits =
             fields["visits"].map { parse($0, "visits", ValueGrammar.intRange) } ?? IntRange.one
         if let visits, visits.lower < 1, let visitsNode = fields["visits"] {

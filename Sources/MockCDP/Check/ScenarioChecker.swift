@@ -108,15 +108,19 @@ struct ScenarioChecker {
         return (substituted, .string(substituted))
     }
 
-    /// Where a whole-value `${name}` got its value, for hints on errors found in that value.
+    /// Where the `${name}` references of a value got their values, for hints on errors found
+    /// in that value.
     func parameterOrigin(_ node: YAMLNode) -> String? {
-        guard case .scalar(let text, _) = node.content,
-            case .reference(let name)? = Parameters.pieces(of: text).first,
-            let parameter = parameters.values[name]
-        else { return nil }
-        return parameter.overridden
-            ? "the value comes from --set \(name)=\(parameter.text)"
-            : "the value comes from parameter '\(name)' (line \(parameter.location.line))"
+        guard case .scalar(let text, _) = node.content else { return nil }
+        let origins = Parameters.pieces(of: text).compactMap { piece -> String? in
+            guard case .reference(let name) = piece, let parameter = parameters.values[name]
+            else { return nil }
+            return parameter.overridden
+                ? "--set \(name)=\(parameter.text)"
+                : "parameter '\(name)' (line \(parameter.location.line))"
+        }
+        guard !origins.isEmpty else { return nil }
+        return "the value comes from " + origins.joined(separator: " and ")
     }
 
     mutating func string(_ node: YAMLNode, _ what: String) -> String? {

@@ -168,9 +168,11 @@ enum ValueGrammar {
             + " optionally followed by bounds such as 'in 1s..10m'"
         guard let open = trimmed.firstIndex(of: "(") else {
             if trimmed.contains("..") {
-                return durationRange(trimmed).map { Delay(.uniform($0.lowerBound, $0.upperBound)) }
+                return durationRange(trimmed).map {
+                    Delay(.uniform(lower: $0.lowerBound, upper: $0.upperBound))
+                }
             }
-            return duration(trimmed).map { Delay(.fixed($0)) }
+            return duration(trimmed).map { Delay(.fixed(millis: $0)) }
         }
         let name = trimmed[..<open].trimmingCharacters(in: .whitespaces).lowercased()
         guard let close = trimmed.firstIndex(of: ")"), close > open else {

@@ -49,7 +49,7 @@ extension Step {
 
 public enum Call: Codable, Sendable, Equatable {
     /// A page view; app users send it as a screen view of the same name.
-    case page(PageCall)
+    case page(call: PageCall)
     /// A screen view of a mobile app.
     case screen(name: String)
     case track(event: String, role: EcommerceRole)
@@ -217,8 +217,8 @@ public struct IntRange: Codable, Sendable, Equatable, CustomStringConvertible {
 /// The wait before a step, in milliseconds.
 public struct Delay: Codable, Sendable, Equatable {
     public enum Distribution: Codable, Sendable, Equatable {
-        case fixed(Int64)
-        case uniform(Int64, Int64)
+        case fixed(millis: Int64)
+        case uniform(lower: Int64, upper: Int64)
         case exponential(mean: Int64)
         case normal(mean: Int64, deviation: Int64)
         case logNormal(median: Int64, sigma: Double)
@@ -233,7 +233,7 @@ public struct Delay: Codable, Sendable, Equatable {
         self.bounds = bounds
     }
 
-    public static let zero = Delay(.fixed(0))
+    public static let zero = Delay(.fixed(millis: 0))
 
     /// The largest value a draw can take, when it has one; used for warnings.
     public var maximum: Int64? {
