@@ -53,7 +53,7 @@ struct Shard: Equatable {
         }
         guard (0..<count).contains(index) else {
             throw UsageError(
-                message: "shard index \(index) (from \(source)) is outside 0..<\(count)",
+                message: "shard index \(index) (from \(source)) must be from 0 to \(count - 1)",
                 hint: "shards are numbered from 0 to \(count - 1)")
         }
         return Shard(index: index, count: count)

@@ -32,7 +32,8 @@ enum ValidateCommand: Command {
                 let steps = plan.funnels.map(\.steps.count).reduce(0, +)
                 terminal.say(
                     "\(path): ok (\(plan.population.users) users, \(plan.funnels.count) funnel"
-                        + "\(plan.funnels.count == 1 ? "" : "s"), \(steps) steps)\n")
+                        + "\(plan.funnels.count == 1 ? "" : "s"), \(steps) step\(steps == 1 ? "" : "s"))\n"
+                )
             } catch let reported as ReportedDiagnostics {
                 terminal.say(reported.text)
                 if worst == .success || reported.exitCode == .dataError {
