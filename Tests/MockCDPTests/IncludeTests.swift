@@ -160,6 +160,7 @@ struct IncludeTests {
                 + "'\(folder)/funnels/steps/pay.yaml': no such file",
             "    - !include steps/pay.yaml",
             "      ^",
+            "  hint: include paths are relative to the including file's folder, \(folder)/funnels/",
             "  note: included from \(folder)/funnels/main.yaml:9:7",
             "  note: included from \(folder)/shop.yaml:15:10\n",
         ]
