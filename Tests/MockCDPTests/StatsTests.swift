@@ -109,7 +109,9 @@ struct StatsTests {
             .write(toFile: path, atomically: true, encoding: .utf8)
         let run = try runTool(["stats", path])
         #expect(run.status == 65)
-        #expect(run.errors.contains("\(path):2:1: error: not a JSON object"))
+        #expect(
+            run.errors.contains(
+                "\(path):2:1: error: invalid JSON: a message must be a JSON object"))
     }
 
     @Test("--seed and --set are refused for NDJSON, and a missing file exits 66")
