@@ -67,7 +67,8 @@ private struct Reader {
     mutating func readTopLevelObject() throws(JSONScanError) -> JSONObjectScanner.Result {
         skipWhitespace()
         guard peek() == UInt8(ascii: "{") else {
-            throw fail(position == input.count ? "the line is empty" : "a message must be a JSON object")
+            throw fail(
+                position == input.count ? "the line is empty" : "a message must be a JSON object")
         }
         let members = try readObject(depth: 1, collect: true)
         skipWhitespace()

@@ -186,8 +186,7 @@ struct KeyedLine {
     }
 
     /// The range of a top-level string member's contents in the compact line, quotes excluded.
-    private static func string(_ key: String, in scanned: JSONObjectScanner.Result) -> Range<Int>?
-    {
+    private static func string(_ key: String, in scanned: JSONObjectScanner.Result) -> Range<Int>? {
         guard let member = scanned.member(key), member.kind == .string else { return nil }
         return (member.valueRange.lowerBound + 1)..<(member.valueRange.upperBound - 1)
     }
