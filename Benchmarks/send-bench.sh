@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Measures `mockcdp send` against the loopback stub, and the stub's own ingest ceiling.
+# Measures `mockcdp send` against the loopback stub, side by side with the stub's own ingest
+# ceiling and with Segment's official Python library sending the same messages.
 #
 #   Benchmarks/send-bench.sh [EVENTS] [CONCURRENCY]
 #
@@ -122,3 +123,49 @@ PY
 )
 stop_stub
 report "stub-ceiling(raw client, 500-message batches, 1 connection)" "$seconds"
+
+# Segment's official Python library (segment-analytics-python) sending the same messages to the
+# same stub, installed from PyPI into a private virtual environment; skipped when that fails.
+# Its queue is made large enough for every message, since at its default size it drops what
+# does not fit, and the time runs from the first call to the return of flush().
+venv=${OFFICIAL_VENV:-/tmp/mockcdp-segment-python}
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import segment.analytics" 2>/dev/null; then
+    python3 -m venv "$venv" >&2 && "$venv/bin/pip" install -q segment-analytics-python >&2 || true
+fi
+if "$venv/bin/python" -c "import segment.analytics" 2>/dev/null; then
+    start_stub
+    seconds=$("$venv/bin/python" - "$work/events.ndjson" "$port" <<'PY'
+import json, sys, time
+from datetime import datetime
+
+import segment.analytics as analytics
+
+path, port = sys.argv[1], int(sys.argv[2])
+with open(path, encoding="utf-8") as source:
+    messages = [json.loads(line) for line in source]
+for message in messages:
+    message["timestamp"] = datetime.fromisoformat(message["timestamp"].replace("Z", "+00:00"))
+client = analytics.Client(
+    "bench-key", host=f"http://127.0.0.1:{port}", max_queue_size=len(messages) + 1)
+begin = time.perf_counter()
+for m in messages:
+    ids = dict(user_id=m.get("userId"), anonymous_id=m.get("anonymousId"),
+               context=m["context"], timestamp=m["timestamp"], message_id=m["messageId"])
+    if m["type"] == "track":
+        client.track(event=m["event"], properties=m.get("properties"), **ids)
+    elif m["type"] == "page":
+        client.page(name=m.get("name"), properties=m.get("properties"), **ids)
+    else:
+        client.identify(traits=m.get("traits"), **ids)
+client.flush()
+print(time.perf_counter() - begin)
+PY
+)
+    received=$(curl -s "http://127.0.0.1:$port/stats" | python3 -c \
+        "import json,sys; s=json.load(sys.stdin); print(s['unique_message_ids'], s['requests'])")
+    stop_stub
+    echo "stub received from the official library (unique ids, requests): $received" >&2
+    report "segment-analytics-python(same messages, same stub)" "$seconds"
+else
+    echo "segment-analytics-python could not be installed; its case is skipped" >&2
+fi

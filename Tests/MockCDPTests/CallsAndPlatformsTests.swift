@@ -30,7 +30,7 @@ struct CallsAndPlatformsTests {
             - page: Cart
         """
 
-    @Test("app users send screens and app context; web users pages and a user agent")
+    @Test("app users send screens, app context and their platform's user agent; web users pages")
     func contextsFollowThePlatform() throws {
         var platforms: Set<String> = []
         for message in try messages(plan(Self.scenario)) {
@@ -56,7 +56,15 @@ struct CallsAndPlatformsTests {
                 let screen = try #require(context["screen"] as? [String: Any])
                 #expect((screen["width"] as? Int ?? 0) > 0 && (screen["height"] as? Int ?? 0) > 0)
                 #expect(context["network"] is [String: Any])
-                #expect(context["page"] == nil && context["userAgent"] == nil)
+                #expect(context["page"] == nil)
+                // The agent of the platform's own web view or HTTP stack, matching the OS.
+                let agent = try #require(context["userAgent"] as? String)
+                let osVersion = try #require(os["version"] as? String)
+                if platform == "ios" {
+                    #expect(agent.contains(osVersion.replacingOccurrences(of: ".", with: "_")))
+                } else {
+                    #expect(agent.hasPrefix("Dalvik/2.1.0 (Linux; U; Android \(osVersion);"))
+                }
                 #expect(type != "page")
             } else {
                 platforms.insert("web")

@@ -43,3 +43,33 @@ struct ShippedScenarioTests {
         #expect(loader.warnings.isEmpty, "shipped scenarios should not warn")
     }
 }
+
+@Suite("Shipped golden files")
+struct ShippedGoldenShapeTests {
+    @Test(
+        "every line carries the common Segment fields and lines are in time order",
+        arguments: shippedScenarios)
+    func commonFields(name: String) throws {
+        let golden = repositoryRoot.appendingPathComponent("Scenarios")
+            .appendingPathComponent(String(name.dropLast(".yaml".count)) + ".ndjson")
+        let text = try String(contentsOf: golden, encoding: .utf8)
+        var previous = ""
+        var ids = Set<String>()
+        for (index, line) in text.split(separator: "\n").enumerated() {
+            let message = try #require(
+                JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let context = try #require(message["context"] as? [String: Any])
+            for key in ["library", "ip", "userAgent", "locale", "timezone"] {
+                #expect(context[key] != nil, "\(name) line \(index + 1): no context.\(key)")
+            }
+            if message["type"] as? String == "page" {
+                #expect(context["page"] is [String: Any], "\(name) line \(index + 1)")
+            }
+            let id = try #require(message["messageId"] as? String)
+            #expect(ids.insert(id).inserted && id.count <= 100)
+            let timestamp = try #require(message["timestamp"] as? String)
+            #expect(timestamp >= previous, "\(name) line \(index + 1) goes back in time")
+            previous = timestamp
+        }
+    }
+}

@@ -13,6 +13,18 @@ struct AppDevice: Sendable {
     var density: Double
     var isTablet: Bool
 
+    /// The user agent an app on this device reports: WebKit's on Apple devices (as Segment's
+    /// Swift library reads it from a web view), the Dalvik VM's `http.agent` on Android.
+    func userAgent(osVersion: String) -> String {
+        if manufacturer == "Apple" {
+            let version = osVersion.replacingOccurrences(of: ".", with: "_")
+            let system = isTablet ? "iPad; CPU OS" : "iPhone; CPU iPhone OS"
+            return "Mozilla/5.0 (\(system) \(version) like Mac OS X) AppleWebKit/605.1.15 "
+                + "(KHTML, like Gecko) Mobile/15E148"
+        }
+        return "Dalvik/2.1.0 (Linux; U; Android \(osVersion); \(model))"
+    }
+
     static func choices(for platform: Platform, device: Device) -> [AppDevice] {
         let tablet = device == .tablet
         let all = platform == .ios ? ios : android

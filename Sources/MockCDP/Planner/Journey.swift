@@ -386,12 +386,15 @@ struct Journey {
         writer.endObject()
     }
 
-    /// What a mobile library sends instead of a page and a user agent.
+    /// What a mobile library sends instead of a page: the app, device, OS, screen and network,
+    /// with the user agent of the platform's own web view or HTTP stack.
     private func writeAppContext(
         _ writer: inout JSONWriter,
         _ app: (device: AppDevice, osVersion: String, deviceId: String, wifi: Bool),
         _ identity: AppIdentity
     ) {
+        writer.key("userAgent")
+        writer.string(app.device.userAgent(osVersion: app.osVersion))
         writer.key("app")
         writer.beginObject()
         writer.key("name")
