@@ -163,8 +163,9 @@ struct KeyedLine {
                 message: "not JSON: \(error.reason) (column \(error.offset + 1))",
                 hint: "each line must be one JSON object, as 'mockcdp generate' writes")
         }
-        // Lines from 'mockcdp generate' are compact already: share their storage.
-        compact = scanned.compact == bytes ? bytes : scanned.compact
+        // Lines from 'mockcdp generate' are compact already: share their storage. The scanner
+        // only drops whitespace, so an unchanged count means unchanged bytes.
+        compact = scanned.compact.count == bytes.count ? bytes : scanned.compact
         guard let timestamp = Self.string("timestamp", in: scanned) else {
             throw Problem(
                 message: "the message has no \"timestamp\" string",
