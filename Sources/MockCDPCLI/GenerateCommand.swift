@@ -55,6 +55,11 @@ enum GenerateCommand: Command {
             path, options: try ScenarioInput.compileOptions(parsed), terminal: terminal)
 
         if let goldenPath = parsed.value("check") {
+            guard parsed.value("output") == nil else {
+                throw UsageError(
+                    message: "--check compares and writes nothing, so -o has no effect with it",
+                    hint: "run generate once with -o to write, and once with --check to compare")
+            }
             return try check(plan, shard: shard, against: goldenPath, terminal: terminal)
         }
         if let outputPath = parsed.value("output"), outputPath != "-" {
@@ -91,18 +96,31 @@ enum GenerateCommand: Command {
             terminal.say("\(goldenPath): identical\n")
             return .success
         }
+        let column = firstDifference(difference.expected ?? "", difference.actual ?? "")
         var report =
-            "\(goldenPath):\(difference.line): the generated timeline differs from the golden file\n"
-        report += "  expected: \(difference.expected.map(shorten) ?? "(end of golden file)")\n"
-        report += "  actual:   \(difference.actual.map(shorten) ?? "(end of generated timeline)")\n"
+            "\(goldenPath):\(difference.line):\(column + 1): "
+            + "the generated timeline differs from the golden file\n"
+        let excerpt = { (line: String?) in line.map { window($0, around: column) } }
+        report += "  expected: \(excerpt(difference.expected) ?? "(end of golden file)")\n"
+        report += "  actual:   \(excerpt(difference.actual) ?? "(end of generated timeline)")\n"
         report +=
             "  hint: if the change is intended, regenerate the golden file with -o \(goldenPath)\n"
         terminal.say(report)
         return .failure
     }
 
-    private static func shorten(_ line: String) -> String {
-        line.count > 400 ? String(line.prefix(400)) + "…" : line
+    /// The character offset where two lines first differ.
+    static func firstDifference(_ expected: String, _ actual: String) -> Int {
+        zip(expected, actual).prefix { $0 == $1 }.count
+    }
+
+    /// About 160 characters of `line` around `offset`, with … where it was cut.
+    static func window(_ line: String, around offset: Int) -> String {
+        let characters = Array(line)
+        let start = max(0, offset - 60)
+        let end = min(characters.count, offset + 100)
+        return (start > 0 ? "…" : "") + String(characters[start..<end])
+            + (end < characters.count ? "…" : "")
     }
 
     /// Feeds the whole timeline into a sink, with a progress line on a terminal.

@@ -60,6 +60,10 @@ enum LintCommand: Command {
             if let reason = result.notNDJSON {
                 text = "\(path): error: not NDJSON: \(reason)\n"
                 if worst != .noInput { worst = .dataError }
+            } else if result.messages == 0, result.errors == 0 {
+                // Linting nothing is more likely a wrong path or a failed export than success.
+                text += "\(path): error: not NDJSON: the file holds no message\n"
+                if worst != .noInput { worst = .dataError }
             } else if result.errors > 0, worst == .success {
                 worst = .failure
             }

@@ -22,11 +22,12 @@ enum ScenarioInput {
     static func compileOptions(_ arguments: Arguments) throws(UsageError) -> CompileOptions {
         var options = CompileOptions()
         if let text = arguments.value("seed") {
-            guard let seed = UInt64(text) else {
+            // The same range as a scenario's own `seed:`, so that any seed can be written in both.
+            guard let seed = Int64(text), seed >= 0 else {
                 throw UsageError(
-                    message: "--seed must be a whole number from 0 to 2^64-1; got '\(text)'")
+                    message: "--seed must be a whole number from 0 to 2^63-1; got '\(text)'")
             }
-            options.seed = seed
+            options.seed = UInt64(seed)
         }
         for assignment in arguments.all("set") {
             guard let equals = assignment.firstIndex(of: "="), equals != assignment.startIndex

@@ -121,7 +121,7 @@ enum SendCommand: Command {
                 .deletingLastPathComponent().path)
 
         let reporter = TerminalSendReporter(
-            handle: terminal.errors, isTerminal: terminal.errorsIsTerminal)
+            handle: terminal.errors, isTerminal: terminal.errorsIsTerminal, dryRun: dryRun)
         let stop = StopRequest()
         stop.installSignalHandlers { _ in
             reporter.report(
@@ -141,17 +141,14 @@ enum SendCommand: Command {
             terminal.say("mockcdp send: \(error)\n")
             return ExitCode(rawValue: error.exitStatus) ?? .failure
         case .success(let summary):
-            explain(
-                summary, inputPath: inputPath, checkpointFlag: parsed.value("checkpoint"),
-                dryRun: dryRun, terminal: terminal)
+            explain(summary, arguments: arguments, dryRun: dryRun, terminal: terminal)
             return ExitCode(rawValue: summary.outcome.exitStatus) ?? .failure
         }
     }
 
     /// What the user should know or do after the summary line.
     private static func explain(
-        _ summary: SendSummary, inputPath: String, checkpointFlag: String?, dryRun: Bool,
-        terminal: Terminal
+        _ summary: SendSummary, arguments: [String], dryRun: Bool, terminal: Terminal
     ) {
         if dryRun {
             let counts = summary.progress
@@ -162,9 +159,11 @@ enum SendCommand: Command {
                     + "\(counts.largestBodyBytes) bytes (average \(average)); nothing was sent\n")
             return
         }
+        // The same command line with --resume: a resumed run must go to the same data plane,
+        // with the same scenario settings and checkpoint.
         let resumeCommand =
-            "mockcdp send \(inputPath) --resume"
-            + (checkpointFlag.map { " --checkpoint \($0)" } ?? "")
+            (["mockcdp", "send"] + arguments.filter { $0 != "--resume" } + ["--resume"])
+            .map(shellQuoted).joined(separator: " ")
         switch summary.outcome {
         case .complete:
             break
@@ -284,4 +283,13 @@ func waitFor<T: Sendable>(_ work: @escaping @Sendable () async -> T) -> T {
 /// Carries a result from the task to the waiting thread; the semaphore orders the accesses.
 private final class AsyncResultBox<T>: @unchecked Sendable {
     var value: T?
+}
+
+/// An argument as a POSIX shell reads it back: quoted only when it needs to be.
+func shellQuoted(_ argument: String) -> String {
+    let plain = argument.allSatisfy {
+        $0.isASCII && ($0.isLetter || $0.isNumber || "-_./=:,@%+".contains($0))
+    }
+    if plain && !argument.isEmpty { return argument }
+    return "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'"
 }

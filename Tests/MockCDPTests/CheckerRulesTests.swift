@@ -126,4 +126,24 @@ struct CheckerRulesTests {
             #expect(text.contains("is not a real date and time"), "\(impossible)")
         }
     }
+
+    @Test("one mistake gives one error, not a cascade")
+    func noCascade() throws {
+        let steps = """
+                - track: Product Added
+                  rate: 120%
+                - track: Checkout Started
+                - track: Order Completed
+            """
+        let text = try errors(
+            scenario("catalog: {products: [{id: a, name: A, price: 1}]}", steps: steps))
+        #expect(text.components(separatedBy: ": error: ").count - 1 == 1, "\(text)")
+        #expect(text.contains("rate must be between 0% and 100%; got 120%"))
+
+        let misspelled = try errors(
+            scenario().replacingOccurrences(
+                of: "population: {users: 5}", with: "populaton: {users: 5}"))
+        #expect(misspelled.contains("did you mean 'population'?"))
+        #expect(!misspelled.contains("missing 'population'"))
+    }
 }

@@ -30,10 +30,16 @@ struct CommandLineTests {
                 ...]
         try lines.joined(separator: "\n").write(toFile: golden, atomically: true, encoding: .utf8)
 
+        let column =
+            try #require(lines[9].firstRange(of: "2025")).lowerBound.utf16Offset(in: lines[9]) + 4
         let run = try runTool(["generate", scenario, "--check", golden])
         #expect(run.status == 1)
-        #expect(run.errors.contains("\(golden):10: the generated timeline differs"))
-        #expect(run.errors.contains("expected: {"))
+        #expect(run.errors.contains("\(golden):10:\(column): the generated timeline differs"))
+        #expect(run.errors.contains("\"timestamp\":\"2025"))
+        #expect(run.errors.contains("\"timestamp\":\"2026"))
+
+        let both = try runTool(["generate", scenario, "--check", golden, "-o", golden + ".new"])
+        #expect(both.status == 64)
     }
 
     @Test("stdout output equals the file output")

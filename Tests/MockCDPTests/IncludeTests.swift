@@ -197,7 +197,7 @@ struct IncludeTests {
         let run = try runTool(["validate", folder + "/shop.yaml"])
         #expect(run.status == 65)
         let expected = [
-            "\(folder)/funnels/checkout.yaml:4:9: error: rate: rate must be between 0% and "
+            "\(folder)/funnels/checkout.yaml:4:9: error: rate must be between 0% and "
                 + "100%; got 150%",
             "      rate: 150%",
             "            ^\n",

@@ -105,6 +105,9 @@ struct LintTests {
         #expect(notNDJSON.status == 65)
         #expect(
             notNDJSON.output.contains("\(yaml): error: not NDJSON: none of its 2 lines is JSON"))
+        let empty = try runTool(["lint", try writeScenario("", name: "empty.ndjson")])
+        #expect(empty.status == 65)
+        #expect(empty.output.contains("error: not NDJSON: the file holds no message"))
         let missing = try runTool(["lint", "/nonexistent/events.ndjson"])
         #expect(missing.status == 66)
         #expect(missing.errors.contains("/nonexistent/events.ndjson: error: cannot read the file"))

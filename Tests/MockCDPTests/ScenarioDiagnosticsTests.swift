@@ -39,7 +39,7 @@ struct ScenarioDiagnosticsTests {
         #expect(result.status == 65)
         #expect(
             result.errors.contains(
-                "\(result.path):11:13: error: rate: rate must be between 0% and 100%; got 120%\n"
+                "\(result.path):11:13: error: rate must be between 0% and 100%; got 120%\n"
                     + "          rate: 120%\n"
                     + "                ^\n"))
         #expect(result.errors.contains("hint:"))
@@ -52,7 +52,7 @@ struct ScenarioDiagnosticsTests {
         #expect(result.status == 65)
         #expect(
             result.errors.contains(
-                "\(result.path):4:11: error: duration: duration must not be negative"))
+                "\(result.path):4:11: error: duration must not be negative"))
     }
 
     @Test("an unknown key gets a 'did you mean'")

@@ -94,7 +94,9 @@ struct SendCommandTests {
         let stderr = String(
             decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(process.terminationStatus == 130)
-        #expect(stderr.contains("--resume --checkpoint \(checkpointPath)"), "\(stderr)")
+        // The printed command repeats the data plane and checkpoint, so it works as given.
+        let resumeCommand = "mockcdp " + arguments.joined(separator: " ") + " --resume"
+        #expect(stderr.contains("to continue: \(resumeCommand)\n"), "\(stderr)")
         let checkpoint = try CheckpointStore(path: checkpointPath).load()
         #expect(checkpoint.resumeLine > 1)
 

@@ -82,7 +82,12 @@ extension ScenarioChecker {
                 var step = readStep(
                     item, first: state.first, site: reading.site, catalog: reading.catalog,
                     hasCatalog: reading.hasCatalog)
-            else { continue }
+            else {
+                // Its error is reported; what it would have done is unknown, so the checks
+                // that look back would only add false alarms.
+                state.unreadable = true
+                continue
+            }
             step.branch = branch
             if let duration, let longest = step.after.maximum, longest > duration,
                 let afterNode = item["after"]?.value
@@ -164,6 +169,7 @@ extension ScenarioChecker {
         state.cartMaybeFilled = after.contains(where: \.cartMaybeFilled)
         state.ordered = after.allSatisfy(\.ordered)
         state.wishlisted = after.allSatisfy(\.wishlisted)
+        state.unreadable = state.unreadable || after.contains(where: \.unreadable)
         if state.unreachableFrom == nil, after.allSatisfy({ $0.unreachableFrom != nil }) {
             state.unreachableFrom = after.last?.unreachableFrom
         }
@@ -356,6 +362,7 @@ extension ScenarioChecker {
         _ role: EcommerceRole, of step: Step, at item: YAMLNode,
         state: inout FunnelReading.State, reading: FunnelReading
     ) {
+        guard !state.unreadable else { return }
         let label = step.call.label
         if role.needsCart, !state.cartFilled {
             error(
@@ -511,5 +518,7 @@ struct FunnelReading {
         var wishlisted = false
         /// The step with a rate of 0% that stops every user before this point.
         var unreachableFrom: SourceLocation?
+        /// An earlier step could not be read, so what users have by now is unknown.
+        var unreadable = false
     }
 }

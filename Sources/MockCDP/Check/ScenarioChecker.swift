@@ -54,6 +54,7 @@ struct ScenarioChecker {
             if allowsExtensions, key.hasPrefix("x-") { continue }
             guard keys.contains(key) else {
                 let suggestion = Suggestions.closest(to: key, in: keys)
+                if let suggestion { fields.misspelled.insert(suggestion) }
                 error(
                     pair.key, "unknown key '\(key)' in \(what)",
                     hint: suggestion.map { "did you mean '\($0)'?" }
@@ -69,7 +70,10 @@ struct ScenarioChecker {
 
     mutating func require(_ fields: Fields, _ key: String, of what: String) -> YAMLNode? {
         if let value = fields[key] { return value }
-        error(fields.node, "\(what) is missing '\(key)'")
+        // A misspelling of the key has been reported with a "did you mean" already.
+        if !fields.misspelled.contains(key) {
+            error(fields.node, "\(what) is missing '\(key)'")
+        }
         return nil
     }
 
@@ -167,7 +171,10 @@ struct ScenarioChecker {
         case .failure(let failure):
             let origin = parameterOrigin(node)
             let hint = [failure.hint, origin].compactMap { $0 }.joined(separator: "; ")
-            error(node, "\(what): \(failure.message)", hint: hint.isEmpty ? nil : hint)
+            // "rate must be between…" needs no "rate: " before it.
+            let message =
+                failure.message.hasPrefix(what) ? failure.message : "\(what): \(failure.message)"
+            error(node, message, hint: hint.isEmpty ? nil : hint)
             return nil
         }
     }
@@ -273,6 +280,8 @@ struct Fields {
     var values: [String: YAMLNode] = [:]
     var keys: [String: YAMLNode] = [:]
     var order: [String] = []
+    /// Keys suggested for unknown keys, whose absence is then no news.
+    var misspelled: Set<String> = []
 
     subscript(key: String) -> YAMLNode? { values[key] }
 }

@@ -27,16 +27,20 @@ public final class TerminalSendReporter: SendReporter, @unchecked Sendable {
     private let lock = NSLock()
     private let handle: FileHandle
     private let isTerminal: Bool
+    private let dryRun: Bool
     private var progressShown = false
 
     /// - Parameters:
     ///   - handle: where to write, standard error by default.
     ///   - isTerminal: whether `handle` is a terminal, so the progress line may be redrawn.
+    ///   - dryRun: whether nothing is really sent, so the summary says "would send".
     public init(
-        handle: FileHandle = .standardError, isTerminal: Bool = isatty(STDERR_FILENO) == 1
+        handle: FileHandle = .standardError, isTerminal: Bool = isatty(STDERR_FILENO) == 1,
+        dryRun: Bool = false
     ) {
         self.handle = handle
         self.isTerminal = isTerminal
+        self.dryRun = dryRun
     }
 
     public var wantsProgress: Bool { isTerminal }
@@ -65,7 +69,7 @@ public final class TerminalSendReporter: SendReporter, @unchecked Sendable {
         case .notice(let text):
             write(text)
         case .finished(let summary):
-            write(summary.line)
+            write(summary.line(dryRun: dryRun))
         }
     }
 

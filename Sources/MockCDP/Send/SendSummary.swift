@@ -105,11 +105,12 @@ public struct SendSummary: Sendable, Equatable {
         self.resumeLine = resumeLine
     }
 
-    /// The summary line printed at the end of every run.
-    public var line: String {
+    /// The summary line printed at the end of every run; a dry run says what it would have sent.
+    public func line(dryRun: Bool = false) -> String {
         let counts = progress
         let rate = Int(counts.rate.rounded())
-        return "sent \(counts.sentMessages) events in \(counts.sentBatches) batches · "
+        return
+            "\(dryRun ? "would send" : "sent") \(counts.sentMessages) events in \(counts.sentBatches) batches · "
             + "skipped \(counts.skippedMessages) · retried \(counts.retries) requests · "
             + "failed \(counts.failedMessages) events in \(counts.failedBatches) batches · "
             + "\(formatDuration(counts.elapsedSeconds)) (\(rate) events/s) · run id \(runID)"
