@@ -158,7 +158,7 @@ enum StatsCommand: Command {
             } catch {
                 throw DiagnosticError(
                     .error(
-                        at: SourceLocation(file: path, line: error.line, column: 1),
+                        at: SourceLocation(file: path, line: error.line, column: error.column),
                         "\(error.message)", hint: "each line must be one Segment message"))
             }
         }

@@ -101,6 +101,10 @@ struct ShardMergeTests {
             ("not json", ":2: not JSON"),
             ("{\"timestamp\":\"2026-03-10T04:00:00.000Z\",\"messageId\":\"b\"", ":2: not JSON"),
             ("[1,2]", ":2: not JSON"),
+            (
+                "{\"timestamp\":\"2026-03-10T04:00:00.000Z\",\"messageId\":\"b\",}",
+                ":2: not JSON: expected a quoted key (column 57)"
+            ),
             ("{\"messageId\":\"b\"}", ":2: the message has no \"timestamp\""),
             (
                 "{\"timestamp\":\"2026-03-10T05:00:00.000Z\"}",

@@ -109,7 +109,26 @@ struct StatsTests {
             .write(toFile: path, atomically: true, encoding: .utf8)
         let run = try runTool(["stats", path])
         #expect(run.status == 65)
-        #expect(run.errors.contains("\(path):2:1: error: not a JSON object"))
+        #expect(
+            run.errors.contains(
+                "\(path):2:1: error: invalid JSON: a message must be a JSON object"))
+    }
+
+    @Test(
+        "a bad line is reported with the column where reading stopped, or as not a message",
+        arguments: [
+            (#"{"type":"track",}"#, ":2:17: error: invalid JSON: expected a quoted key"),
+            (#"{"type":"track","event":3}"#, ":2:1: error: not a Segment message"),
+            (#"{"event":"A"}"#, ":2:1: error: not a Segment message"),
+        ])
+    func badLineColumn(line: String, message: String) throws {
+        let folder = try temporaryFolder()
+        let path = folder.appendingPathComponent("events.ndjson").path
+        try "{\"type\":\"track\",\"event\":\"A\",\"anonymousId\":null}\n\(line)\n"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let run = try runTool(["stats", path])
+        #expect(run.status == 65)
+        #expect(run.errors.contains(path + message), "\(run.errors)")
     }
 
     @Test("--seed and --set are refused for NDJSON, and a missing file exits 66")

@@ -139,7 +139,10 @@ private struct Input {
 
 /// A line with the members that place it in the timeline.
 struct KeyedLine {
+    /// The line as read, which the merge writes out unchanged.
     let bytes: [UInt8]
+    /// The line as compact JSON, where `timestamp` and `messageId` lie.
+    let compact: [UInt8]
     let timestamp: Range<Int>
     let messageId: Range<Int>
 
@@ -150,20 +153,31 @@ struct KeyedLine {
 
     init(_ bytes: [UInt8]) throws(Problem) {
         self.bytes = bytes
-        var scanner = JSONLineScanner(bytes)
-        let members = try scanner.topLevelStrings(["timestamp", "messageId"])
-        guard let timestamp = members[0] else {
+        let scanned: JSONObjectScanner.Result
+        do {
+            scanned = try bytes.withUnsafeBufferPointer { line throws(JSONScanError) in
+                try JSONObjectScanner.scan(line)
+            }
+        } catch {
+            throw Problem(
+                message: "not JSON: \(error.reason) (column \(error.offset + 1))",
+                hint: "each line must be one JSON object, as 'mockcdp generate' writes")
+        }
+        // Lines from 'mockcdp generate' are compact already: share their storage. The scanner
+        // only drops whitespace, so an unchanged count means unchanged bytes.
+        compact = scanned.compact.count == bytes.count ? bytes : scanned.compact
+        guard let timestamp = Self.string("timestamp", in: scanned) else {
             throw Problem(
                 message: "the message has no \"timestamp\" string",
                 hint: "merge takes NDJSON written by 'mockcdp generate'")
         }
-        guard Self.isTimestamp(bytes[timestamp]) else {
+        guard Self.isTimestamp(compact[timestamp]) else {
+            let text = String(decoding: compact[timestamp], as: UTF8.self)
             throw Problem(
-                message: "\"timestamp\" is \"\(String(decoding: bytes[timestamp], as: UTF8.self))\""
-                    + ", not in the form 2026-03-10T04:00:00.000Z",
+                message: "\"timestamp\" is \"\(text)\", not in the form 2026-03-10T04:00:00.000Z",
                 hint: "merge takes NDJSON written by 'mockcdp generate'")
         }
-        guard let messageId = members[1] else {
+        guard let messageId = Self.string("messageId", in: scanned) else {
             throw Problem(
                 message: "the message has no \"messageId\" string",
                 hint: "merge takes NDJSON written by 'mockcdp generate'")
@@ -172,14 +186,20 @@ struct KeyedLine {
         self.messageId = messageId
     }
 
-    var timestampText: String { String(decoding: bytes[timestamp], as: UTF8.self) }
+    /// The range of a top-level string member's contents in the compact line, quotes excluded.
+    private static func string(_ key: String, in scanned: JSONObjectScanner.Result) -> Range<Int>? {
+        guard let member = scanned.member(key), member.kind == .string else { return nil }
+        return (member.valueRange.lowerBound + 1)..<(member.valueRange.upperBound - 1)
+    }
+
+    var timestampText: String { String(decoding: compact[timestamp], as: UTF8.self) }
 
     /// Timeline order. Timestamps of one fixed-width form order as their bytes do.
     func precedes(_ other: KeyedLine) -> Bool {
-        let ours = bytes[timestamp]
-        let theirs = other.bytes[other.timestamp]
+        let ours = compact[timestamp]
+        let theirs = other.compact[other.timestamp]
         if !ours.elementsEqual(theirs) { return ours.lexicographicallyPrecedes(theirs) }
-        return bytes[messageId].lexicographicallyPrecedes(other.bytes[other.messageId])
+        return compact[messageId].lexicographicallyPrecedes(other.compact[other.messageId])
     }
 
     /// `YYYY-MM-DDTHH:MM:SS.mmmZ`, the form `mockcdp generate` writes.

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Counts of an NDJSON file of Segment messages, from any source: messages per type and
 /// name, and how messages spread over users.
 public struct EventStats: Sendable {
@@ -23,21 +21,11 @@ public struct EventStats: Sendable {
 
     public init() {}
 
-    /// The fields counted, decoded without building the rest of the message.
-    private struct Message: Decodable {
-        var type: String
-        var event: String?
-        var name: String?
-        var anonymousId: String?
-        var userId: String?
-        var timestamp: String?
-    }
-
-    private let decoder = JSONDecoder()
-
     /// Why a line is not a Segment message.
     public struct BadLine: Error, Sendable {
         public var line: Int
+        /// 1-based byte column where reading stopped, or 1 for a problem with the whole message.
+        public var column: Int
         public var message: String
     }
 
@@ -46,14 +34,20 @@ public struct EventStats: Sendable {
         guard line.contains(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }) else {
             return
         }
-        guard let message = try? decoder.decode(Message.self, from: Data(line)) else {
-            let isObject = (try? JSONSerialization.jsonObject(with: Data(line))) is [String: Any]
+        let scanned: JSONObjectScanner.Result
+        do {
+            scanned = try line.withUnsafeBufferPointer { bytes throws(JSONScanError) in
+                try JSONObjectScanner.scan(bytes)
+            }
+        } catch {
             throw BadLine(
-                line: number,
-                message: isObject
-                    ? "not a Segment message: 'type' must be text, and so must 'event', 'name', "
-                        + "'anonymousId', 'userId' and 'timestamp' where present"
-                    : "not a JSON object")
+                line: number, column: error.offset + 1, message: "invalid JSON: \(error.reason)")
+        }
+        guard let message = Message(scanned) else {
+            throw BadLine(
+                line: number, column: 1,
+                message: "not a Segment message: 'type' must be text, and so must 'event', 'name', "
+                    + "'anonymousId', 'userId' and 'timestamp' where present")
         }
         let name = message.event ?? message.name ?? ""
         counts[Name(type: message.type, name: name), default: 0] += 1
@@ -63,6 +57,39 @@ public struct EventStats: Sendable {
             // RFC 3339 instants in UTC compare as text; others are shown as found.
             if firstTimestamp.map({ timestamp < $0 }) ?? true { firstTimestamp = timestamp }
             if lastTimestamp.map({ timestamp > $0 }) ?? true { lastTimestamp = timestamp }
+        }
+    }
+
+    /// The fields counted, read from the scanned line without building the rest of the message.
+    private struct Message {
+        var type: String
+        var event: String?
+        var name: String?
+        var anonymousId: String?
+        var userId: String?
+        var timestamp: String?
+
+        /// `nil` when `type` is not text or another field is present but neither text nor null.
+        init?(_ scanned: JSONObjectScanner.Result) {
+            var wrongKind = false
+            func text(_ key: String) -> String? {
+                guard let member = scanned.member(key) else { return nil }
+                switch member.kind {
+                case .string: return decodedString(scanned.compact[member.valueRange])
+                case .null: return nil
+                default:
+                    wrongKind = true
+                    return nil
+                }
+            }
+            guard let type = text("type") else { return nil }
+            self.type = type
+            event = text("event")
+            name = text("name")
+            anonymousId = text("anonymousId")
+            userId = text("userId")
+            timestamp = text("timestamp")
+            if wrongKind { return nil }
         }
     }
 

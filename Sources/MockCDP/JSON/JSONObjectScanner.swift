@@ -1,7 +1,8 @@
 /// A top-level member of a JSON object line: its key and where its value lies in the line.
 ///
-/// The sender edits messages by splicing bytes rather than by decoding and re-encoding them,
-/// so numbers, key order and escapes reach Segment exactly as the input wrote them.
+/// Readers of NDJSON use the members in place: the sender edits messages by splicing bytes
+/// rather than by decoding and re-encoding them, so numbers, key order and escapes reach Segment
+/// exactly as the input wrote them, and merge compares the bytes of two string values.
 struct JSONMember: Sendable {
     enum Kind: Sendable, Equatable {
         case string
@@ -24,7 +25,8 @@ struct JSONScanError: Error, Sendable, Equatable {
     var reason: String
 }
 
-/// A validating, single-pass reader of one JSON object per line.
+/// A validating, single-pass reader of one JSON object per line, shared by the commands that
+/// read NDJSON without needing its whole value (send, merge, stats).
 ///
 /// It checks the whole line (strings, escapes, UTF-8, numbers, nesting), collects the
 /// top-level members, and drops insignificant whitespace so that the byte count it reports is
@@ -65,7 +67,8 @@ private struct Reader {
     mutating func readTopLevelObject() throws(JSONScanError) -> JSONObjectScanner.Result {
         skipWhitespace()
         guard peek() == UInt8(ascii: "{") else {
-            throw fail("a message must be a JSON object")
+            throw fail(
+                position == input.count ? "the line is empty" : "a message must be a JSON object")
         }
         let members = try readObject(depth: 1, collect: true)
         skipWhitespace()
