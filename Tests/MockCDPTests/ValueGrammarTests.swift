@@ -40,7 +40,9 @@ struct ValueGrammarTests {
     @Test("delays")
     func delays() throws {
         #expect(try ValueGrammar.delay("30s").get() == Delay(.fixed(millis: 30_000)))
-        #expect(try ValueGrammar.delay("10s..2m").get() == Delay(.uniform(lower: 10_000, upper: 120_000)))
+        #expect(
+            try ValueGrammar.delay("10s..2m").get()
+                == Delay(.uniform(lower: 10_000, upper: 120_000)))
         #expect(
             try ValueGrammar.delay("exponential(20s)").get() == Delay(.exponential(mean: 20_000)))
         #expect(
