@@ -106,7 +106,8 @@ func storefront(
       products:
         - {id: tr-1, name: Trail Runner, brand: Northwind, category: Shoes, variant: "42", price: 89.99, weight: 3}
         - {id: mug-2, name: Café Mug, brand: Contoso, category: Kitchen, price: 12.5}
-        - {id: lamp-3, name: Desk Lamp, brand: Globex, category: Home, price: 34, image: "https://cdn.example.com/lamp.jpg"}
+        - {id: lamp-3, name: Desk Lamp, brand: Globex, category: Home, price: 34,
+           image: "https://cdn.example.com/lamp.jpg"}
     population:
       users: \(users)
       arrivals: \(arrivals)
