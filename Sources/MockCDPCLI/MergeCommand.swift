@@ -35,6 +35,17 @@ enum MergeCommand: Command {
             throw UsageError(
                 message: "no files to merge", hint: "mockcdp merge part-*.ndjson -o all.ndjson")
         }
+        // A shard given twice would write each of its messages twice, under the same messageId.
+        var seen = Set<String>()
+        for path in parsed.positional {
+            let resolved = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath()
+                .path
+            guard seen.insert(resolved).inserted else {
+                throw UsageError(
+                    message: "'\(path)' is given twice",
+                    hint: "name each shard's output once")
+            }
+        }
         var merge: TimelineMerge
         do {
             merge = try TimelineMerge(paths: parsed.positional)

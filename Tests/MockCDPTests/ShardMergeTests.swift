@@ -162,6 +162,16 @@ struct ShardMergeTests {
         #expect(run.status == 64)
         #expect(run.errors.contains("no files to merge"))
     }
+
+    @Test("a file given twice is refused, since its messages would be written twice")
+    func sameFileTwice() throws {
+        let path = try writeScenario(
+            #"{"timestamp":"2026-03-10T04:00:00.000Z","messageId":"a"}"# + "\n", name: "part.ndjson"
+        )
+        let run = try runTool(["merge", path, path])
+        #expect(run.status == 64)
+        #expect(run.errors.contains("'\(path)' is given twice"))
+    }
 }
 
 @Suite("JSON writing")
