@@ -90,9 +90,9 @@ enum StatsCommand: Command {
                             step.eligible == 0
                                 ? "-" : step.isWithinThreeStandardErrors ? "yes" : "no",
                             "\(step.reached)", "\(step.eligible)", "\(step.events)",
-                            step.delayPercentile(0.5).map(duration) ?? "-",
-                            step.delayPercentile(0.9).map(duration) ?? "-",
-                            step.delayPercentile(0.99).map(duration) ?? "-",
+                            step.delayPercentile(0.5).map(DurationText.describe(millis:)) ?? "-",
+                            step.delayPercentile(0.9).map(DurationText.describe(millis:)) ?? "-",
+                            step.delayPercentile(0.99).map(DurationText.describe(millis:)) ?? "-",
                         ])
             }
             text += table.render()
@@ -126,17 +126,6 @@ enum StatsCommand: Command {
 
     static func percent(_ fraction: Double) -> String {
         String(format: "%.1f%%", fraction * 100)
-    }
-
-    /// A delay as people read it: `850ms`, `12.4s`, `3m05s`, `2h10m`.
-    static func duration(_ millis: Int64) -> String {
-        if millis < 1000 { return "\(millis)ms" }
-        if millis < 60_000 { return String(format: "%.1fs", Double(millis) / 1000) }
-        let seconds = millis / 1000
-        if seconds < 3600 { return String(format: "%dm%02ds", seconds / 60, seconds % 60) }
-        let minutes = seconds / 60
-        if minutes < 48 * 60 { return String(format: "%dh%02dm", minutes / 60, minutes % 60) }
-        return String(format: "%dd%02dh", minutes / 1440, (minutes / 60) % 24)
     }
 
     // MARK: NDJSON

@@ -79,7 +79,9 @@ public struct SendProgress: Sendable, Equatable {
         parts.append("\(Int(rate.rounded())) events/s")
         parts.append("retries \(retries)")
         if failedBatches > 0 { parts.append("failed \(failedMessages)") }
-        if let left = estimatedSecondsLeft { parts.append("ETA \(formatDuration(left))") }
+        if let left = estimatedSecondsLeft {
+            parts.append("ETA \(DurationText.describe(seconds: left))")
+        }
         return parts.joined(separator: " · ")
     }
 }
@@ -113,14 +115,6 @@ public struct SendSummary: Sendable, Equatable {
             "\(dryRun ? "would send" : "sent") \(counts.sentMessages) events in \(counts.sentBatches) batches · "
             + "skipped \(counts.skippedMessages) · retried \(counts.retries) requests · "
             + "failed \(counts.failedMessages) events in \(counts.failedBatches) batches · "
-            + "\(formatDuration(counts.elapsedSeconds)) (\(rate) events/s) · run id \(runID)"
+            + "\(DurationText.describe(seconds: counts.elapsedSeconds)) (\(rate) events/s) · run id \(runID)"
     }
-}
-
-func formatDuration(_ seconds: Double) -> String {
-    if seconds < 10 { return seconds.formatted(maximumFractionDigits: 2) + "s" }
-    let whole = Int(seconds.rounded())
-    if whole < 120 { return "\(whole)s" }
-    if whole < 7200 { return "\(whole / 60)m\(String(format: "%02d", whole % 60))s" }
-    return "\(whole / 3600)h\(String(format: "%02d", whole / 60 % 60))m"
 }
