@@ -27,6 +27,9 @@ struct ValueGrammarTests {
         #expect(try ValueGrammar.rate("100%").get() == Rate(1))
         #expect(throws: ValueGrammar.Failure.self) { try ValueGrammar.rate("120%").get() }
         #expect(throws: ValueGrammar.Failure.self) { try ValueGrammar.rate("12").get() }
+        if case .failure(let failure) = ValueGrammar.rate("40") {
+            #expect(failure.hint?.hasSuffix("did you mean 40%?") == true)
+        }
         #expect(throws: ValueGrammar.Failure.self) { try ValueGrammar.rate("-1%").get() }
     }
 

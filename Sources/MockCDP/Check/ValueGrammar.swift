@@ -86,7 +86,9 @@ enum ValueGrammar {
                 return .failure(
                     Failure(
                         "rate must be between 0% and 100%; got \(trimmed)",
-                        hint: "a number without % is a fraction between 0 and 1: write 9% or 0.09"))
+                        hint: "a number without % is a fraction between 0 and 1"
+                            + (value <= 100
+                                ? "; did you mean \(trimmed)%?" : ": write 9% or 0.09")))
             }
             fraction = value
         } else {
