@@ -242,6 +242,8 @@ private struct Reader {
         let start = position
         position += 1
         while position < input.count {
+            skipPlainASCII()
+            guard position < input.count else { break }
             let byte = input[position]
             if byte == UInt8(ascii: "\"") {
                 position += 1
@@ -259,6 +261,26 @@ private struct Reader {
             }
         }
         throw fail("unterminated string")
+    }
+
+    /// Skips 8 bytes at a time while none of them needs a look: a quote, a backslash, a control
+    /// character or a byte of a multi-byte UTF-8 sequence. Most of a message is such text.
+    private mutating func skipPlainASCII() {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        let raw = UnsafeRawPointer(input.baseAddress!)
+        while position + 8 <= input.count {
+            let word = raw.loadUnaligned(fromByteOffset: position, as: UInt64.self)
+            let quotes = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
+            let backslashes = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
+            // A byte is zero, or below 0x20, exactly when subtracting sets its high bit from a
+            // byte whose high bit was clear; borrows only reach bytes above such a byte.
+            let special =
+                ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes)
+                | ((word &- ones &* 0x20) & ~word) | word
+            if special & highBits != 0 { return }
+            position += 8
+        }
     }
 
     private mutating func readEscape() throws(JSONScanError) {
