@@ -171,6 +171,9 @@ final class CurlExchange: @unchecked Sendable {
             // URLSession's timeoutIntervalForRequest does.
             (CURLOPT_LOW_SPEED_LIMIT, 1),
             (CURLOPT_LOW_SPEED_TIME, max(1, Int(timeout.rounded(.up)))),
+            // The whole body in one write when the socket takes it, instead of 64 KB pieces
+            // that each cost the receiver a wake-up.
+            (CURLOPT_UPLOAD_BUFFERSIZE, min(max(bodyCount, 16 * 1024), 2 * 1024 * 1024)),
         ]
         for (option, value) in settings where code == CURLE_OK {
             code = mockcdp_curl_easy_setopt_long(handle, option, value)
