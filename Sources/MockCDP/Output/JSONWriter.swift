@@ -47,8 +47,25 @@ public struct JSONWriter {
         needsComma = true
     }
 
-    /// Writes `"key":`; the value written next belongs to it.
-    public mutating func key(_ key: String) {
+    /// Writes `"key":` for a key spelled out in the source; the value written next belongs
+    /// to it. Such keys are plain ASCII (no quote, backslash or control character), so they
+    /// are copied without the escaping pass.
+    public mutating func key(_ key: StaticString) {
+        let length = key.utf8CodeUnitCount
+        let text = UnsafeBufferPointer(start: key.utf8Start, count: length)
+        assert(key.isASCII && Self.isPlain(text), "a literal key must need no escaping")
+        buffer.reserve(length + 4)
+        if needsComma { buffer.appendUnchecked(UInt8(ascii: ",")) }
+        buffer.appendUnchecked(UInt8(ascii: "\""))
+        buffer.appendUnchecked(text)
+        buffer.appendUnchecked(UInt8(ascii: "\""))
+        buffer.appendUnchecked(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
+    /// Writes `"key":` for a key known only at run time, escaped as needed; the value
+    /// written next belongs to it.
+    public mutating func key(named key: String) {
         appendQuoted(key, suffix: UInt8(ascii: ":"))
         needsComma = false
     }
@@ -133,7 +150,7 @@ public struct JSONWriter {
     /// Writes the members of `object` into the object being written.
     public mutating func members(of object: JSONObject) {
         for member in object.members {
-            key(member.key)
+            key(named: member.key)
             value(member.value)
         }
     }

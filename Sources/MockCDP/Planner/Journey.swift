@@ -21,7 +21,8 @@ struct Journey {
     private var lastMillis: Int64?
     private var sessionId: Int64 = 0
     private var sessions = 0
-    private var userId: String?
+    /// Whether the user has signed in, so that messages carry their `userId`.
+    private var signedIn = false
     private var page: PageView
     private var landing = true
     private var shopping: Shopping
@@ -37,15 +38,14 @@ struct Journey {
         self.profile = profile
         shopping = Shopping(catalog: catalog, user: profile.index)
         appIdentity = profile.platform.isApp ? AppIdentity(site: catalog.plan.site) : nil
-        page = PageView(
-            path: "/", title: catalog.plan.site.name, site: catalog.plan.site, referrer: "")
+        page = PageView(page: catalog.startPage, referrer: PageView.noReferrer)
     }
 
     /// Expands the journey of a user who arrives at `arrival`; events are in time order.
     mutating func run(arrival: Int64) -> [TimelineEvent] {
         var cursor = arrival
         if profile.identifiedOnArrival {
-            userId = profile.userId
+            signedIn = true
             cursor = emit(at: cursor, step: nil, type: "identify") { journey, writer in
                 journey.writeIdentify(&writer, extra: JSONObject())
             }
@@ -131,31 +131,36 @@ struct Journey {
         _ step: Step, at millis: Int64, reference: StepReference, random: inout RandomStream
     ) -> Int64 {
         switch step.call {
-        case .page(let call):
-            return view(call, properties: step.properties, at: millis, reference: reference)
-        case .screen(let name):
-            let path = name == "Home" ? "/" : "/" + Slug.make(name)
-            let call = PageCall(name: name, path: path, title: siteTitle(name))
-            return view(call, properties: step.properties, at: millis, reference: reference)
+        case .page, .screen:
+            guard let viewed = catalog.viewedPage(reference) else { return millis }
+            return view(
+                viewed.call, page: viewed.page, properties: step.properties, at: millis,
+                reference: reference)
         case .group:
             return emit(at: millis, step: reference, type: "group") { journey, writer in
                 journey.writeGroup(&writer, extra: step.properties)
             }
         case .alias:
-            userId = profile.userId
+            signedIn = true
             return emit(at: millis, step: reference, type: "alias") { journey, writer in
                 writer.key("previousId")
-                writer.string(journey.profile.anonymousId)
+                journey.profile.writeAnonymousId(&writer)
             }
         case .identify:
-            userId = profile.userId
+            signedIn = true
             return emit(at: millis, step: reference, type: "identify") { journey, writer in
                 journey.writeIdentify(&writer, extra: step.properties)
             }
         case .track(let event, let role):
             let spec = EcommerceSpec.event(named: event)
-            if let spec, let target = shopping.prepare(spec, step: step, random: &random) {
-                visit(path: target.path, title: siteTitle(target.title))
+            switch spec.flatMap({ shopping.prepare($0, step: step, random: &random) }) {
+            case .product(let index):
+                visit(
+                    path: catalog.productPaths[index], title: catalog.productTitles[index],
+                    page: catalog.productPages[index])
+            case .page(let path, let name):
+                visit(path: path, title: siteTitle(name))
+            case nil: break
             }
             let time = emit(at: millis, step: reference, type: "track", label: ("event", event)) {
                 journey, writer in
@@ -168,9 +173,10 @@ struct Journey {
 
     /// A page view: a page call on the web, a screen call of the same name in the app.
     private mutating func view(
-        _ call: PageCall, properties: JSONObject, at millis: Int64, reference: StepReference
+        _ call: PageCall, page: SitePage, properties: JSONObject, at millis: Int64,
+        reference: StepReference
     ) -> Int64 {
-        visit(path: call.path, title: call.title)
+        visit(path: call.path, title: call.title, page: page)
         guard profile.platform.isApp else {
             return emit(at: millis, step: reference, type: "page", label: ("name", call.name)) {
                 journey, writer in
@@ -191,21 +197,31 @@ struct Journey {
     /// Moves the user to a page; the first page of a visit is a landing page. The first
     /// visit's landing page carries the campaign's UTM parameters; returning users come back
     /// directly.
-    private mutating func visit(path: String, title: String) {
+    /// - Parameter page: the page at `path`, when it was encoded before.
+    private mutating func visit(path: String, title: String, page known: SitePage? = nil) {
         if landing {
             landing = false
-            let campaign = visits.isEmpty ? profile.campaign : nil
+            if visits.isEmpty, let campaign = profile.campaign {
+                var referrer = JSONWriter(capacity: 64)
+                referrer.string(Self.referrer(campaign))
+                page = PageView(
+                    page: SitePage(path: path, title: title, site: plan.site, campaign: campaign),
+                    referrer: referrer.bytes)
+                return
+            }
             page = PageView(
-                path: path, title: title, site: plan.site,
-                referrer: campaign.map(Self.referrer) ?? "", campaign: campaign)
+                page: known ?? SitePage(path: path, title: title, site: plan.site),
+                referrer: PageView.noReferrer)
         } else {
-            page = PageView(path: path, title: title, site: plan.site, referrer: page.url)
+            page = PageView(
+                page: known ?? SitePage(path: path, title: title, site: plan.site),
+                referrer: page.page.url)
         }
     }
 
     /// A page title in the site's style: `Trail Runner | Example Shop`.
     private func siteTitle(_ name: String) -> String {
-        "\(name) | \(plan.site.name)"
+        PlannerCatalog.siteTitle(name, site: plan.site)
     }
 
     private static func referrer(_ campaign: Campaign) -> String {
@@ -240,18 +256,18 @@ struct Journey {
         writer.key("type")
         writer.string(type)
         if let label {
-            writer.key(label.key)
+            writer.key(named: label.key)
             writer.string(label.value)
         }
         writer.key("messageId")
         writer.plainString { Identifiers.appendUUID(messageId, to: &$0) }
         writer.key("timestamp")
         writer.timestamp(millis: time)
-        if userId == nil {
-            if anonymousMembers == nil { anonymousMembers = encodeIds(userId: nil) }
+        if !signedIn {
+            if anonymousMembers == nil { anonymousMembers = encodeIds(signedIn: false) }
             writer.fragment(anonymousMembers ?? [])
         } else {
-            if identifiedMembers == nil { identifiedMembers = encodeIds(userId: userId) }
+            if identifiedMembers == nil { identifiedMembers = encodeIds(signedIn: true) }
             writer.fragment(identifiedMembers ?? [])
         }
         body(&self, &writer)
@@ -270,13 +286,13 @@ struct Journey {
 
     private static let messageKey = RandomStream.key("message")
 
-    private func encodeIds(userId: String?) -> [UInt8] {
+    private func encodeIds(signedIn: Bool) -> [UInt8] {
         var writer = JSONWriter(capacity: 128)
         writer.key("anonymousId")
-        writer.string(profile.anonymousId)
-        if let userId {
+        profile.writeAnonymousId(&writer)
+        if signedIn {
             writer.key("userId")
-            writer.string(userId)
+            profile.writeUserId(&writer)
         }
         return writer.bytes
     }
@@ -299,6 +315,7 @@ struct Journey {
         writer.key("traits")
         writer.beginObject()
         let identity = profile.identity
+        let address = identity.address
         for trait in plan.population.traits {
             switch trait {
             case .name:
@@ -320,17 +337,17 @@ struct Journey {
                 writer.key("address")
                 writer.beginObject()
                 writer.key("street")
-                writer.string(identity.address.street)
+                writer.string(address.street)
                 writer.key("city")
-                writer.string(identity.address.city)
-                if let state = identity.address.state {
+                writer.string(address.city)
+                if let state = address.state {
                     writer.key("state")
                     writer.string(state)
                 }
                 writer.key("postalCode")
-                writer.string(identity.address.postalCode)
+                writer.string(address.postalCode)
                 writer.key("country")
-                writer.string(identity.address.country)
+                writer.string(address.country)
                 writer.endObject()
             case .createdAt:
                 writer.key("createdAt")
@@ -380,7 +397,7 @@ struct Journey {
         // Literal values of free properties were written in their place already.
         for member in step.properties.members
         where !spec.properties.contains(where: { $0.free && $0.name == member.key }) {
-            writer.key(member.key)
+            writer.key(named: member.key)
             writer.value(member.value)
         }
         writer.endObject()
@@ -447,11 +464,7 @@ struct Journey {
         writer.beginObject()
         if userContext == nil { userContext = encodeUserContext() }
         writer.fragment(userContext ?? [])
-        if let app = profile.app, let identity = appIdentity {
-            writeAppContext(&writer, app, identity)
-        } else {
-            writer.key("userAgent")
-            writer.string(profile.userAgent)
+        if !profile.platform.isApp {
             writer.key("page")
             writer.beginObject()
             page.writeFields(&writer)
@@ -467,7 +480,8 @@ struct Journey {
         writer.endObject()
     }
 
-    /// `library`, `ip`, `locale` and `timezone`: the same in every message of the user.
+    /// `library`, `ip`, `locale`, `timezone`, `userAgent` and, in the app, the app's
+    /// blocks: the same in every message of the user.
     private func encodeUserContext() -> [UInt8] {
         var writer = JSONWriter(capacity: 256)
         writer.key("library")
@@ -478,11 +492,17 @@ struct Journey {
         writer.string(Release.version)
         writer.endObject()
         writer.key("ip")
-        writer.string(profile.ip)
+        profile.writeIP(&writer)
         writer.key("locale")
         writer.string(profile.locale)
         writer.key("timezone")
         writer.string(profile.timezone)
+        if let app = profile.app, let identity = appIdentity {
+            writeAppContext(&writer, app, identity)
+        } else {
+            writer.key("userAgent")
+            writer.string(profile.userAgent)
+        }
         return writer.bytes
     }
 

@@ -15,11 +15,49 @@ public struct RandomStream: RandomNumberGenerator, Sendable {
     }
 
     public init(key parts: [UInt64]) {
-        var state: UInt64 = 0x6D6F_636B_6364_7031
-        for part in parts {
-            state = Self.mix(state ^ Self.mix(part &+ 0x9E37_79B9_7F4A_7C15))
-        }
-        self.state = state
+        state = Self.initialState
+        for part in parts { absorb(part) }
+    }
+
+    // Streams are made for every message and step, so the common numbers of key parts
+    // have initialisers of their own that do not gather the parts into an array.
+
+    public init(_ first: UInt64, _ second: UInt64) {
+        state = Self.initialState
+        absorb(first)
+        absorb(second)
+    }
+
+    public init(_ first: UInt64, _ second: UInt64, _ third: UInt64) {
+        self.init(first, second)
+        absorb(third)
+    }
+
+    public init(_ first: UInt64, _ second: UInt64, _ third: UInt64, _ fourth: UInt64) {
+        self.init(first, second, third)
+        absorb(fourth)
+    }
+
+    public init(
+        _ first: UInt64, _ second: UInt64, _ third: UInt64, _ fourth: UInt64, _ fifth: UInt64
+    ) {
+        self.init(first, second, third, fourth)
+        absorb(fifth)
+    }
+
+    public init(
+        _ first: UInt64, _ second: UInt64, _ third: UInt64, _ fourth: UInt64, _ fifth: UInt64,
+        _ sixth: UInt64
+    ) {
+        self.init(first, second, third, fourth, fifth)
+        absorb(sixth)
+    }
+
+    private static let initialState: UInt64 = 0x6D6F_636B_6364_7031
+
+    @inline(__always)
+    private mutating func absorb(_ part: UInt64) {
+        state = Self.mix(state ^ Self.mix(part &+ 0x9E37_79B9_7F4A_7C15))
     }
 
     public mutating func next() -> UInt64 {

@@ -43,8 +43,7 @@ public struct Timeline: Sequence, IteratorProtocol {
             guard let arrival = nextArrival else { return nil }
             nextArrival = arrivals.next()
             guard includesUser(arrival.user) else { continue }
-            let profile = UserProfile(
-                index: arrival.user, plan: catalog.plan, funnelWeights: catalog.funnelWeights)
+            let profile = UserProfile(index: arrival.user, catalog: catalog)
             var journey = Journey(catalog: catalog, profile: profile)
             pending.insert(journey.run(arrival: arrival.millis))
             onJourney?(arrival.user, journey.reached)

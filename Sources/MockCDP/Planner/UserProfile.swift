@@ -4,8 +4,10 @@
 /// profile does not depend on the funnels or on any other user.
 struct UserProfile: Sendable {
     let index: Int
-    let anonymousId: String
-    let userId: String
+    /// The `anonymousId`, a UUID kept as its bits and written as text where a message has it.
+    let anonymousId: UUIDBits
+    /// The number in the user's `userId`, `usr_` and 16 hex digits.
+    private let userNumber: UInt64
     let identifiedOnArrival: Bool
     let funnelIndex: Int
     let locale: String
@@ -15,7 +17,8 @@ struct UserProfile: Sendable {
     /// For app users: the phone or tablet, its OS version, a device id and the network.
     let app: (device: AppDevice, osVersion: String, deviceId: String, wifi: Bool)?
     let userAgent: String
-    let ip: String
+    /// The IPv4 address, one octet per byte, the first octet highest.
+    let ipv4: UInt32
     let campaign: Campaign?
     /// The user's cohort, by index, if they belong to one.
     let cohort: Int?
@@ -27,34 +30,32 @@ struct UserProfile: Sendable {
     /// Midnight UTC of the day of the `birthday` trait.
     let birthdayMillis: Int64
 
+    private static let profileKey = RandomStream.key("profile")
     private static let appKey = RandomStream.key("app")
     private static let birthdayKey = RandomStream.key("birthday")
 
-    init(index: Int, plan: Plan, funnelWeights: [Double]) {
+    init(index: Int, catalog: PlannerCatalog) {
+        let plan = catalog.plan
         self.index = index
-        var random = RandomStream(plan.seed, UInt64(index), RandomStream.key("profile"))
-        anonymousId = Identifiers.uuid(&random)
-        userId = "usr_" + Identifiers.hex(random.next(), digits: 16)
+        var random = RandomStream(plan.seed, UInt64(index), Self.profileKey)
+        anonymousId = Identifiers.uuidBits(&random)
+        userNumber = random.next()
         identifiedOnArrival = random.chance(plan.population.identified)
-        funnelIndex = random.index(weights: funnelWeights)
+        funnelIndex = random.index(weights: catalog.funnelWeights)
 
-        let population = plan.population
         // The cohort comes from a stream of its own so that, without cohorts, no draw moves.
         cohort = Self.cohort(index: index, plan: plan)
-        let own = cohort.map { population.cohorts[$0] }
-        let locales = own?.locales ?? population.locales
-        let timezones = own?.timezones ?? population.timezones
-        let devices = own?.devices ?? population.devices
-        let campaigns = own?.campaigns ?? population.campaigns
-        lift = own?.lift ?? 1
-        locale = locales[random.index(weights: locales.map(\.weight))].value
-        timezone = timezones[random.index(weights: timezones.map(\.weight))].value
-        device = devices[random.index(weights: devices.map(\.weight))].value
+        let choices = catalog.contextChoices(cohort: cohort)
+        lift = cohort.map { plan.population.cohorts[$0].lift } ?? 1
+        let localeIndex = random.index(weights: choices.localeWeights)
+        locale = choices.locales[localeIndex]
+        timezone = choices.timezones[random.index(weights: choices.timezoneWeights)]
+        device = choices.devices[random.index(weights: choices.deviceWeights)]
         let agents = UserAgents.forDevice(device)
         userAgent = agents[Int(random.below(UInt64(agents.count)))]
-        ip = Identifiers.publicIPv4(&random)
-        campaign = campaigns[random.index(weights: campaigns.map(\.weight))].value
-        identity = FakeIdentity(locale: locale, random: &random)
+        ipv4 = Identifiers.publicIPv4(&random)
+        campaign = choices.campaigns[random.index(weights: choices.campaignWeights)]
+        identity = FakeIdentity(book: choices.nameBooks[localeIndex], random: &random)
         let threeYears: UInt64 = 3 * 365 * 86_400_000
         createdAtMillis = plan.startMillis - 86_400_000 - Int64(random.below(threeYears))
 
@@ -65,12 +66,12 @@ struct UserProfile: Sendable {
         birthdayMillis = plan.startMillis - age
 
         // Drawn from their own stream so that adding platforms leaves web users unchanged.
-        let platforms = own?.platforms ?? population.platforms
+        let platforms = choices.platforms
         var appRandom = RandomStream(plan.seed, UInt64(index), Self.appKey)
         platform =
             platforms.count == 1
-            ? platforms[0].value
-            : platforms[appRandom.index(weights: platforms.map(\.weight))].value
+            ? platforms[0]
+            : platforms[appRandom.index(weights: choices.platformWeights)]
         if platform.isApp {
             let devices = AppDevice.choices(for: platform, device: device)
             let model = devices[Int(appRandom.below(UInt64(devices.count)))]
@@ -84,6 +85,37 @@ struct UserProfile: Sendable {
             app = nil
         }
     }
+
+    /// `usr_` and 16 hex digits.
+    var userId: String { "usr_" + Identifiers.hex(userNumber, digits: 16) }
+
+    /// Writes the `userId` as a JSON string.
+    func writeUserId(_ writer: inout JSONWriter) {
+        writer.plainString {
+            $0.append(Self.userIdPrefix)
+            Identifiers.appendHex(userNumber, digits: 16, to: &$0)
+        }
+    }
+
+    /// Writes the `anonymousId` as a JSON string.
+    func writeAnonymousId(_ writer: inout JSONWriter) {
+        writer.plainString { Identifiers.appendUUID(anonymousId, to: &$0) }
+    }
+
+    /// Writes the IP address as a JSON string: four decimal octets.
+    func writeIP(_ writer: inout JSONWriter) {
+        writer.plainString { bytes in
+            for shift in stride(from: 24, through: 0, by: -8) {
+                if shift != 24 { bytes.append(UInt8(ascii: ".")) }
+                let octet = UInt8(truncatingIfNeeded: ipv4 >> UInt32(shift))
+                if octet >= 100 { bytes.append(UInt8(ascii: "0") + octet / 100) }
+                if octet >= 10 { bytes.append(UInt8(ascii: "0") + octet / 10 % 10) }
+                bytes.append(UInt8(ascii: "0") + octet % 10)
+            }
+        }
+    }
+
+    private static let userIdPrefix = Array("usr_".utf8)
 }
 
 extension UserProfile {
@@ -192,9 +224,13 @@ enum Identifiers {
         195, 212, 213, 217,
     ]
 
-    static func publicIPv4(_ random: inout RandomStream) -> String {
+    /// An address in ordinary public space, one octet per byte, the first octet highest.
+    static func publicIPv4(_ random: inout RandomStream) -> UInt32 {
         let first = firstOctets[Int(random.below(UInt64(firstOctets.count)))]
-        return "\(first).\(random.below(256)).\(random.below(256)).\(1 + random.below(254))"
+        let second = random.below(256)
+        let third = random.below(256)
+        let fourth = 1 + random.below(254)
+        return UInt32(first << 24 | second << 16 | third << 8 | fourth)
     }
 }
 
