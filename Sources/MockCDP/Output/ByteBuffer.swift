@@ -103,6 +103,13 @@ struct ByteBuffer: ByteAppending {
         count += length
     }
 
+    /// Appends a copy of bytes already in this buffer.
+    mutating func appendCopy(of range: Range<Int>) {
+        reserve(range.count)
+        (base + count).update(from: base + range.lowerBound, count: range.count)
+        count += range.count
+    }
+
     mutating func append(_ bytes: [UInt8]) {
         bytes.withUnsafeBufferPointer { append($0) }
     }

@@ -7,6 +7,10 @@ public struct JSONWriter {
     private var buffer: ByteBuffer
     /// Whether the next member or element needs a comma before it.
     private var needsComma = false
+    /// The day, counted from the Unix epoch, whose date `timestampDate` holds.
+    private var timestampDay = Int64.min
+    /// `2026-11-27T`: the date part of timestamps on `timestampDay`.
+    private var timestampDate: [UInt8] = []
 
     public init(capacity: Int = 2048) {
         buffer = ByteBuffer(capacity: capacity)
@@ -169,6 +173,25 @@ public struct JSONWriter {
         needsComma = true
     }
 
+    /// Writes members with `body` and returns where they are in the buffer, so that later
+    /// values in the same buffer can repeat them with `repeatMembers(_:)` rather than
+    /// encode them again.
+    public mutating func recordMembers(_ body: (inout JSONWriter) -> Void) -> Range<Int> {
+        separate()
+        needsComma = false
+        let start = buffer.count
+        body(&self)
+        needsComma = true
+        return start..<buffer.count
+    }
+
+    /// Writes again members that `recordMembers(_:)` wrote earlier in this buffer.
+    public mutating func repeatMembers(_ range: Range<Int>) {
+        separate()
+        buffer.appendCopy(of: range)
+        needsComma = true
+    }
+
     /// Starts another top-level value after those already written, with no comma before it,
     /// so that several messages can share one buffer.
     public mutating func beginTopLevelValue() {
@@ -186,8 +209,42 @@ public struct JSONWriter {
     }
 
     /// Writes an instant as a Segment timestamp, such as `"2026-11-27T05:00:00.000Z"`.
+    /// The date part of the last day written is kept, since one user's messages mostly fall
+    /// on the same day; only the time of day is formatted each time.
     public mutating func timestamp(millis: Int64) {
-        plainString { Timestamp.append(millis: millis, to: &$0) }
+        let msOfDay = Int(truncatingIfNeeded: ((millis % 86_400_000) + 86_400_000) % 86_400_000)
+        let day = (millis - Int64(msOfDay)) / 86_400_000
+        if day != timestampDay {
+            var date: [UInt8] = []
+            date.reserveCapacity(24)
+            Timestamp.append(millis: day * 86_400_000, to: &date)
+            timestampDate = Array(date.prefix(11))
+            timestampDay = day
+        }
+        separate()
+        buffer.reserve(26)
+        buffer.appendUnchecked(UInt8(ascii: "\""))
+        timestampDate.withUnsafeBufferPointer { buffer.appendUnchecked($0) }
+        let seconds = msOfDay / 1000
+        appendTwoDigits(seconds / 3600)
+        buffer.appendUnchecked(UInt8(ascii: ":"))
+        appendTwoDigits(seconds / 60 % 60)
+        buffer.appendUnchecked(UInt8(ascii: ":"))
+        appendTwoDigits(seconds % 60)
+        buffer.appendUnchecked(UInt8(ascii: "."))
+        let milli = msOfDay % 1000
+        buffer.appendUnchecked(UInt8(ascii: "0") + UInt8(milli / 100))
+        appendTwoDigits(milli % 100)
+        buffer.appendUnchecked(UInt8(ascii: "Z"))
+        buffer.appendUnchecked(UInt8(ascii: "\""))
+        needsComma = true
+    }
+
+    /// Appends a number below 100 as two digits, after `reserve` made room for them.
+    @inline(__always)
+    private mutating func appendTwoDigits(_ value: Int) {
+        buffer.appendUnchecked(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value / 10))
+        buffer.appendUnchecked(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value % 10))
     }
 
     // MARK: Encoding

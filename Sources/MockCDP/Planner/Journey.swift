@@ -7,16 +7,17 @@ struct Journey {
     private let profile: UserProfile
     private var plan: Plan { catalog.plan }
 
-    /// The messages written so far; their JSON is a range of `writer`'s bytes until the end.
-    private var events: [(event: TimelineEvent, range: Range<Int>)] = []
-    /// One buffer for all of this user's messages, one after the other.
-    private var writer = JSONWriter(capacity: 4096)
-    /// The members of `context` that stay the same for the user, encoded once.
-    private var userContext: [UInt8]?
-    private var campaignContext: [UInt8]?
-    /// `anonymousId`, and `anonymousId` with `userId`, encoded once.
-    private var anonymousMembers: [UInt8]?
-    private var identifiedMembers: [UInt8]?
+    /// The messages written so far, and the buffer their JSON is written to.
+    private var buffers: JourneyBuffers
+    /// Whether to keep the steps reached and the visits made, for reports.
+    private let recordsVisits: Bool
+    /// Where members that stay the same for the user were first written in the buffer, to
+    /// be copied from there into later messages: `library` to `userAgent` of `context`,
+    /// the campaign, `anonymousId`, and `anonymousId` with `userId`.
+    private var userContext: Range<Int>?
+    private var campaignContext: Range<Int>?
+    private var anonymousMembers: Range<Int>?
+    private var identifiedMembers: Range<Int>?
     private var sequence: UInt64 = 0
     private var lastMillis: Int64?
     private var sessionId: Int64 = 0
@@ -25,20 +26,38 @@ struct Journey {
     private var signedIn = false
     private var page: PageView
     private var landing = true
+    /// The visit being walked: 0 for the arrival, then 1, 2… for returns.
+    private var visitNumber = 0
     private var shopping: Shopping
     /// The app's name, version and bundle id, for users who shop in the app.
     private let appIdentity: AppIdentity?
-    /// The steps this user converted to, in order, over all visits.
+    /// The steps this user converted to, in order, over all visits (when recording visits).
     private(set) var reached: [StepReference] = []
-    /// Each visit's funnel and reached steps, the first visit first.
+    /// Each visit's funnel and reached steps, the first visit first (when recording visits).
     private(set) var visits: [JourneyVisit] = []
 
-    init(catalog: PlannerCatalog, profile: UserProfile) {
+    /// - Parameters:
+    ///   - buffers: buffers to write into, emptied first; `takeBuffers()` hands them back.
+    ///   - recordsVisits: whether to keep `reached` and `visits`.
+    init(
+        catalog: PlannerCatalog, profile: UserProfile, buffers: JourneyBuffers = JourneyBuffers(),
+        recordsVisits: Bool = true
+    ) {
         self.catalog = catalog
         self.profile = profile
+        self.buffers = buffers
+        self.buffers.empty()
+        self.recordsVisits = recordsVisits
         shopping = Shopping(catalog: catalog, user: profile.index)
         appIdentity = profile.platform.isApp ? AppIdentity(site: catalog.plan.site) : nil
         page = PageView(page: catalog.startPage, referrer: PageView.noReferrer)
+    }
+
+    /// Hands the buffers back for the next user's journey, leaving this one without them.
+    mutating func takeBuffers() -> JourneyBuffers {
+        let taken = buffers
+        buffers = .none
+        return taken
     }
 
     /// Expands the journey of a user who arrives at `arrival`; events are in time order.
@@ -52,8 +71,7 @@ struct Journey {
         }
         cursor = walk(funnel: profile.funnelIndex, visit: 0, from: cursor)
         if let returning = plan.population.returning {
-            var random = RandomStream(
-                plan.seed, UInt64(profile.index), RandomStream.key("returning"))
+            var random = RandomStream(plan.seed, UInt64(profile.index), Self.returningKey)
             if random.chance(returning.share) {
                 let end = plan.startMillis + plan.durationMillis
                 for visit in 1...max(1, random.int(in: returning.visits)) {
@@ -66,25 +84,30 @@ struct Journey {
                 }
             }
         }
-        let buffer = writer.bytes[...]
-        return events.map { event, range in
+        let buffer = buffers.writer.bytes[...]
+        return buffers.events.map { event, range in
             var event = event
             event.bytes = buffer[range]
             return event
         }
     }
 
+    private static let returningKey = RandomStream.key("returning")
+
     /// One visit: the walk through a funnel's steps from `start`; returns the last event's time.
     private mutating func walk(funnel funnelIndex: Int, visit: Int, from start: Int64) -> Int64 {
         var cursor = start
+        visitNumber = visit
         let funnel = plan.funnels[funnelIndex]
         var arms: [Int: Int] = [:]
         var reachedNow: [StepReference] = []
         defer {
-            visits.append(
-                JourneyVisit(
-                    user: profile.index, number: visit, funnel: funnelIndex, cohort: profile.cohort,
-                    startMillis: start, reached: reachedNow))
+            if recordsVisits {
+                visits.append(
+                    JourneyVisit(
+                        user: profile.index, number: visit, funnel: funnelIndex,
+                        cohort: profile.cohort, startMillis: start, reached: reachedNow))
+            }
         }
         for (index, step) in funnel.steps.enumerated() {
             if let position = step.branch {
@@ -115,8 +138,10 @@ struct Journey {
                 break
             }
             let reference = StepReference(funnel: funnelIndex, step: index)
-            reached.append(reference)
-            reachedNow.append(reference)
+            if recordsVisits {
+                reached.append(reference)
+                reachedNow.append(reference)
+            }
             for _ in 0..<random.int(in: step.repeats) {
                 let wait = step.after.sample(&random)
                 cursor = perform(step, at: cursor + wait, reference: reference, random: &random)
@@ -201,7 +226,7 @@ struct Journey {
     private mutating func visit(path: String, title: String, page known: SitePage? = nil) {
         if landing {
             landing = false
-            if visits.isEmpty, let campaign = profile.campaign {
+            if visitNumber == 0, let campaign = profile.campaign {
                 var referrer = JSONWriter(capacity: 64)
                 referrer.string(Self.referrer(campaign))
                 page = PageView(
@@ -248,8 +273,8 @@ struct Journey {
         sequence += 1
         let messageId = Identifiers.uuidBits(&random)
 
-        var writer = self.writer
-        self.writer = JSONWriter(capacity: 0)
+        var writer = buffers.writer
+        buffers.writer = JSONWriter(capacity: 0)
         let start = writer.count
         writer.beginTopLevelValue()
         writer.beginObject()
@@ -264,37 +289,41 @@ struct Journey {
         writer.key("timestamp")
         writer.timestamp(millis: time)
         if !signedIn {
-            if anonymousMembers == nil { anonymousMembers = encodeIds(signedIn: false) }
-            writer.fragment(anonymousMembers ?? [])
+            if let anonymousMembers {
+                writer.repeatMembers(anonymousMembers)
+            } else {
+                anonymousMembers = writer.recordMembers { writeIds(&$0, signedIn: false) }
+            }
         } else {
-            if identifiedMembers == nil { identifiedMembers = encodeIds(signedIn: true) }
-            writer.fragment(identifiedMembers ?? [])
+            if let identifiedMembers {
+                writer.repeatMembers(identifiedMembers)
+            } else {
+                identifiedMembers = writer.recordMembers { writeIds(&$0, signedIn: true) }
+            }
         }
         body(&self, &writer)
         writeContext(&writer)
         writer.endObject()
-        events.append(
+        buffers.events.append(
             (
                 TimelineEvent(
                     millis: time, messageIdBits: messageId, bytes: [], user: profile.index,
                     step: step),
                 start..<writer.count
             ))
-        self.writer = writer
+        buffers.writer = writer
         return time
     }
 
     private static let messageKey = RandomStream.key("message")
 
-    private func encodeIds(signedIn: Bool) -> [UInt8] {
-        var writer = JSONWriter(capacity: 128)
+    private func writeIds(_ writer: inout JSONWriter, signedIn: Bool) {
         writer.key("anonymousId")
         profile.writeAnonymousId(&writer)
         if signedIn {
             writer.key("userId")
             profile.writeUserId(&writer)
         }
-        return writer.bytes
     }
 
     private func writePage(_ writer: inout JSONWriter, _ call: PageCall, properties: JSONObject) {
@@ -462,8 +491,11 @@ struct Journey {
     private mutating func writeContext(_ writer: inout JSONWriter) {
         writer.key("context")
         writer.beginObject()
-        if userContext == nil { userContext = encodeUserContext() }
-        writer.fragment(userContext ?? [])
+        if let userContext {
+            writer.repeatMembers(userContext)
+        } else {
+            userContext = writer.recordMembers { writeUserContext(&$0) }
+        }
         if !profile.platform.isApp {
             writer.key("page")
             writer.beginObject()
@@ -472,8 +504,11 @@ struct Journey {
         }
         // The campaign a user landed from is their first session's attribution.
         if sessions == 1, let campaign = profile.campaign {
-            if campaignContext == nil { campaignContext = Self.encodeCampaign(campaign) }
-            writer.fragment(campaignContext ?? [])
+            if let campaignContext {
+                writer.repeatMembers(campaignContext)
+            } else {
+                campaignContext = writer.recordMembers { Self.writeCampaign(&$0, campaign) }
+            }
         }
         writer.key("sessionId")
         writer.int(sessionId)
@@ -482,8 +517,7 @@ struct Journey {
 
     /// `library`, `ip`, `locale`, `timezone`, `userAgent` and, in the app, the app's
     /// blocks: the same in every message of the user.
-    private func encodeUserContext() -> [UInt8] {
-        var writer = JSONWriter(capacity: 256)
+    private func writeUserContext(_ writer: inout JSONWriter) {
         writer.key("library")
         writer.beginObject()
         writer.key("name")
@@ -503,11 +537,9 @@ struct Journey {
             writer.key("userAgent")
             writer.string(profile.userAgent)
         }
-        return writer.bytes
     }
 
-    private static func encodeCampaign(_ campaign: Campaign) -> [UInt8] {
-        var writer = JSONWriter(capacity: 256)
+    private static func writeCampaign(_ writer: inout JSONWriter, _ campaign: Campaign) {
         writer.key("campaign")
         writer.beginObject()
         writer.key("name")
@@ -525,6 +557,22 @@ struct Journey {
             writer.string(content)
         }
         writer.endObject()
-        return writer.bytes
+    }
+}
+
+/// The buffers a journey writes into, kept from one user to the next so that expanding a
+/// user does not allocate them again.
+struct JourneyBuffers {
+    /// The messages written so far; their JSON is a range of `writer`'s bytes until the end.
+    var events: [(event: TimelineEvent, range: Range<Int>)] = []
+    /// One buffer for all of a user's messages, one after the other.
+    var writer = JSONWriter(capacity: 4096)
+
+    /// Buffers with no memory of their own, to leave in the place of buffers handed on.
+    static var none: JourneyBuffers { JourneyBuffers(events: [], writer: JSONWriter(capacity: 0)) }
+
+    mutating func empty() {
+        events.removeAll(keepingCapacity: true)
+        writer.reset()
     }
 }

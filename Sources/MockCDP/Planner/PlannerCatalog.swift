@@ -146,14 +146,14 @@ final class PlannerCatalog: Sendable {
         case .imageURL: text = product.imageURL
         case .price:
             var writer = JSONWriter(capacity: 32)
-            writer.key(named: field.rawValue)
+            writer.key(field.key)
             writer.money(product.priceMinor, decimals: decimals)
             return writer.bytes
         default: text = nil
         }
         guard let text else { return [] }
         var writer = JSONWriter(capacity: 64 + text.utf8.count)
-        writer.key(named: field.rawValue)
+        writer.key(field.key)
         writer.string(text)
         return writer.bytes
     }

@@ -371,9 +371,9 @@ struct Shopping {
         let item = product
         for property in event.properties {
             let field = property.field
-            let name = property.name
-            if property.free, !literal.isEmpty, let value = literal[name] {
-                writer.key(named: name)
+            let name = field.key
+            if property.free, !literal.isEmpty, let value = literal[property.name] {
+                writer.key(name)
                 writer.value(value)
                 continue
             }
@@ -439,11 +439,11 @@ struct Shopping {
                 if role == .promotion {
                     text(name, promotion?.position, &writer)
                 } else if let position {
-                    writer.key(named: name)
+                    writer.key(name)
                     writer.int(Int64(position))
                 }
             case .step:
-                writer.key(named: name)
+                writer.key(name)
                 writer.int(Int64(max(checkoutStep, 1)))
             case .shippingMethod: text(name, methods?.shipping, &writer)
             case .paymentMethod: text(name, methods?.payment, &writer)
@@ -460,21 +460,22 @@ struct Shopping {
         }
     }
 
-    private func text(_ key: String, _ value: String?, _ writer: inout JSONWriter) {
+    private func text(_ key: StaticString, _ value: String?, _ writer: inout JSONWriter) {
         guard let value else { return }
-        writer.key(named: key)
+        writer.key(key)
         writer.string(value)
     }
 
-    private func money(_ key: String, _ minor: Int64, _ writer: inout JSONWriter) {
-        writer.key(named: key)
+    private func money(_ key: StaticString, _ minor: Int64, _ writer: inout JSONWriter) {
+        writer.key(key)
         writer.money(minor, decimals: plan.store.currencyDecimals)
     }
 
     private func writeCriteria(
-        _ key: String, _ criteria: [(type: String, value: String)], _ writer: inout JSONWriter
+        _ key: StaticString, _ criteria: [(type: String, value: String)],
+        _ writer: inout JSONWriter
     ) {
-        writer.key(named: key)
+        writer.key(key)
         writer.beginArray()
         for criterion in criteria {
             writer.beginObject()
@@ -524,7 +525,7 @@ struct Shopping {
         _ property: SpecProperty, of index: Int, quantity: Int, _ writer: inout JSONWriter
     ) {
         if property.field == .quantity {
-            writer.key(named: property.name)
+            writer.key(property.field.key)
             writer.int(Int64(quantity))
         } else if let member = catalog.productMember(index, property.field) {
             writer.fragment(member)

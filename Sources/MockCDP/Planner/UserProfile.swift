@@ -172,20 +172,48 @@ enum Identifiers {
     }
 
     /// Appends `xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx` in lowercase hex, formatted on the
-    /// stack and appended in one piece.
+    /// stack eight digits at a time and appended in one piece.
     static func appendUUID(_ bits: UUIDBits, to bytes: inout some ByteAppending) {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 36) { text in
-            writeHex(bits.high >> 32, digits: 8, into: text, at: 0)
+            let raw = UnsafeMutableRawPointer(text.baseAddress!)
+            func digits(_ value: UInt64, at offset: Int) {
+                raw.storeBytes(
+                    of: hexDigits(UInt32(truncatingIfNeeded: value)), toByteOffset: offset,
+                    as: UInt64.self)
+            }
+            // The middle groups are written one place to the right, so that their second
+            // halves land where they belong, then their first halves move one place left.
+            func shiftLeft(at offset: Int) {
+                let half = raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self)
+                raw.storeBytes(of: half, toByteOffset: offset - 1, as: UInt32.self)
+            }
+            digits(bits.high >> 32, at: 0)
+            digits(bits.high, at: 10)
+            shiftLeft(at: 10)
+            digits(bits.low >> 32, at: 20)
+            shiftLeft(at: 20)
+            digits(bits.low, at: 28)
             text[8] = UInt8(ascii: "-")
-            writeHex(bits.high >> 16, digits: 4, into: text, at: 9)
             text[13] = UInt8(ascii: "-")
-            writeHex(bits.high, digits: 4, into: text, at: 14)
             text[18] = UInt8(ascii: "-")
-            writeHex(bits.low >> 48, digits: 4, into: text, at: 19)
             text[23] = UInt8(ascii: "-")
-            writeHex(bits.low, digits: 12, into: text, at: 24)
             bytes.append(UnsafeBufferPointer(text))
         }
+    }
+
+    /// The eight lowercase hex digits of `value` as ASCII bytes, most significant digit
+    /// first in memory. Each nibble is spread into a byte of its own, then turned into a
+    /// digit or letter without branching.
+    @inline(__always)
+    static func hexDigits(_ value: UInt32) -> UInt64 {
+        var spread = UInt64(value)
+        spread = (spread | spread << 16) & 0x0000_FFFF_0000_FFFF
+        spread = (spread | spread << 8) & 0x00FF_00FF_00FF_00FF
+        spread = (spread | spread << 4) & 0x0F0F_0F0F_0F0F_0F0F
+        // Nibbles of 10 or more gain the distance from the digit after "9" to "a".
+        let letters = (spread &+ 0x0606_0606_0606_0606) >> 4 & 0x0101_0101_0101_0101
+        let ascii = spread &+ 0x3030_3030_3030_3030 &+ letters &* 0x27
+        return ascii.bigEndian
     }
 
     @inline(__always)
