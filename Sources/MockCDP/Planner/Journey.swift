@@ -65,7 +65,7 @@ struct Journey {
         var cursor = arrival
         if profile.identifiedOnArrival {
             signedIn = true
-            cursor = emit(at: cursor, step: nil, type: "identify") { journey, writer in
+            cursor = emit(at: cursor, step: nil, header: catalog.identifyHeader) { journey, writer in
                 journey.writeIdentify(&writer, extra: JSONObject())
             }
         }
@@ -162,18 +162,18 @@ struct Journey {
                 viewed.call, page: viewed.page, properties: step.properties, at: millis,
                 reference: reference)
         case .group:
-            return emit(at: millis, step: reference, type: "group") { journey, writer in
+            return emit(at: millis, step: reference, header: catalog.header(reference)) { journey, writer in
                 journey.writeGroup(&writer, extra: step.properties)
             }
         case .alias:
             signedIn = true
-            return emit(at: millis, step: reference, type: "alias") { journey, writer in
+            return emit(at: millis, step: reference, header: catalog.header(reference)) { journey, writer in
                 writer.key("previousId")
                 journey.profile.writeAnonymousId(&writer)
             }
         case .identify:
             signedIn = true
-            return emit(at: millis, step: reference, type: "identify") { journey, writer in
+            return emit(at: millis, step: reference, header: catalog.header(reference)) { journey, writer in
                 journey.writeIdentify(&writer, extra: step.properties)
             }
         case .track(let event, let role):
@@ -187,7 +187,7 @@ struct Journey {
                 visit(path: path, title: siteTitle(name))
             case nil: break
             }
-            let time = emit(at: millis, step: reference, type: "track", label: ("event", event)) {
+            let time = emit(at: millis, step: reference, header: catalog.header(reference)) {
                 journey, writer in
                 journey.writeTrack(&writer, spec: spec, step: step)
             }
@@ -201,14 +201,14 @@ struct Journey {
         _ call: PageCall, page: SitePage, properties: JSONObject, at millis: Int64,
         reference: StepReference
     ) -> Int64 {
-        visit(path: call.path, title: call.title, page: page)
+        visit(path: call.path, title: call.title, page: page, step: reference)
         guard profile.platform.isApp else {
-            return emit(at: millis, step: reference, type: "page", label: ("name", call.name)) {
+            return emit(at: millis, step: reference, header: catalog.header(reference)) {
                 journey, writer in
                 journey.writePage(&writer, call, properties: properties)
             }
         }
-        return emit(at: millis, step: reference, type: "screen", label: ("name", call.name)) {
+        return emit(at: millis, step: reference, header: catalog.header(reference, app: true)) {
             _, writer in
             writer.key("properties")
             writer.beginObject()
@@ -223,15 +223,24 @@ struct Journey {
     /// visit's landing page carries the campaign's UTM parameters; returning users come back
     /// directly.
     /// - Parameter page: the page at `path`, when it was encoded before.
-    private mutating func visit(path: String, title: String, page known: SitePage? = nil) {
+    /// - Parameters:
+    ///   - page: the page at `path`, when it was encoded before.
+    ///   - step: the page or screen step that views it, whose landing pages were encoded
+    ///     before.
+    private mutating func visit(
+        path: String, title: String, page known: SitePage? = nil, step: StepReference? = nil
+    ) {
         if landing {
             landing = false
-            if visitNumber == 0, let campaign = profile.campaign {
-                var referrer = JSONWriter(capacity: 64)
-                referrer.string(Self.referrer(campaign))
+            if visitNumber == 0, profile.campaign != nil {
+                let choices = profile.choices
+                let campaign = profile.campaignIndex
                 page = PageView(
-                    page: SitePage(path: path, title: title, site: plan.site, campaign: campaign),
-                    referrer: referrer.bytes)
+                    page: step.flatMap { choices.landingPages[campaign][$0.funnel][$0.step] }
+                        ?? SitePage(
+                            path: path, title: title, site: plan.site,
+                            search: choices.campaignQueries[campaign]),
+                    referrer: choices.campaignReferrers[campaign])
                 return
             }
             page = PageView(
@@ -249,17 +258,14 @@ struct Journey {
         PlannerCatalog.siteTitle(name, site: plan.site)
     }
 
-    private static func referrer(_ campaign: Campaign) -> String {
-        campaign.medium == "email" ? "" : "https://www.\(Slug.make(campaign.source)).com/"
-    }
-
     // MARK: Messages
 
     /// Writes one message at `millis` (or just after the user's previous one, so that a
     /// user's events keep their order), and returns the time it was given.
+    /// - Parameter header: the message's first members, `type` and the event or page name,
+    ///   as the catalog encoded them.
     private mutating func emit(
-        at millis: Int64, step: StepReference?, type: String,
-        label: (key: String, value: String)? = nil,
+        at millis: Int64, step: StepReference?, header: [UInt8],
         body: (inout Journey, inout JSONWriter) -> Void
     ) -> Int64 {
         let time = lastMillis.map { max(millis, $0 + 1) } ?? millis
@@ -278,12 +284,7 @@ struct Journey {
         let start = writer.count
         writer.beginTopLevelValue()
         writer.beginObject()
-        writer.key("type")
-        writer.string(type)
-        if let label {
-            writer.key(named: label.key)
-            writer.string(label.value)
-        }
+        writer.fragment(header)
         writer.key("messageId")
         writer.plainString { Identifiers.appendUUID(messageId, to: &$0) }
         writer.key("timestamp")
@@ -518,24 +519,15 @@ struct Journey {
     /// `library`, `ip`, `locale`, `timezone`, `userAgent` and, in the app, the app's
     /// blocks: the same in every message of the user.
     private func writeUserContext(_ writer: inout JSONWriter) {
-        writer.key("library")
-        writer.beginObject()
-        writer.key("name")
-        writer.string(Release.name)
-        writer.key("version")
-        writer.string(Release.version)
-        writer.endObject()
+        writer.fragment(catalog.libraryMember)
         writer.key("ip")
         profile.writeIP(&writer)
-        writer.key("locale")
-        writer.string(profile.locale)
-        writer.key("timezone")
-        writer.string(profile.timezone)
+        writer.fragment(profile.choices.localeMembers[profile.localeIndex])
+        writer.fragment(profile.choices.timezoneMembers[profile.timezoneIndex])
         if let app = profile.app, let identity = appIdentity {
             writeAppContext(&writer, app, identity)
         } else {
-            writer.key("userAgent")
-            writer.string(profile.userAgent)
+            writer.fragment(UserAgents.members(forDevice: profile.device)[profile.userAgentIndex])
         }
     }
 

@@ -8,9 +8,9 @@ struct SitePage: Sendable {
     /// The page's URL as a JSON string, which is the referrer of the page a user goes to next.
     let url: [UInt8]
 
-    /// - Parameter campaign: the campaign whose UTM parameters the URL carries, on a landing page.
-    init(path: String, title: String, site: Site, campaign: Campaign? = nil) {
-        let search = campaign.map(Self.utmQuery) ?? ""
+    /// - Parameter search: the query string, such as a campaign's UTM parameters on a
+    ///   landing page.
+    init(path: String, title: String, site: Site, search: String = "") {
         let url = site.url + path + search
         var writer = JSONWriter(capacity: 64 + path.utf8.count)
         writer.key("path")

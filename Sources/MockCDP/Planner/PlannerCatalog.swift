@@ -30,15 +30,20 @@ final class PlannerCatalog: Sendable {
     /// For each funnel step that views a page or screen: its call and its page, encoded once.
     private let stepPages: [[(call: PageCall, page: SitePage)?]]
 
+    /// For each funnel step, the first members of its messages: `"type":"track","event":…`,
+    /// and for page and screen steps, what app users send: `"type":"screen","name":…`.
+    private let stepHeaders: [[(web: [UInt8], app: [UInt8])]]
+    /// The first members of the identify call of a user signed in on arrival.
+    let identifyHeader = PlannerCatalog.header(type: "identify")
+
+    /// `"library":{"name":"mockcdp","version":…}`, the same in every message.
+    let libraryMember: [UInt8]
+
     /// The population's context mixes, then each cohort's.
     private let choices: [ContextChoices]
 
     init(plan: Plan) {
         self.plan = plan
-        let population = plan.population
-        choices =
-            [ContextChoices(population, cohort: nil)]
-            + population.cohorts.map { ContextChoices(population, cohort: $0) }
         products = plan.catalog
         let paths = plan.catalog.map { Self.path(of: $0.url, site: plan.site.url) }
         productPaths = paths
@@ -61,6 +66,30 @@ final class PlannerCatalog: Sendable {
                 return (call, SitePage(path: call.path, title: call.title, site: plan.site))
             }
         }
+        let population = plan.population
+        let pages = stepPages.map { $0.map { $0?.call } }
+        choices =
+            [ContextChoices(population, cohort: nil, site: plan.site, pages: pages)]
+            + population.cohorts.map {
+                ContextChoices(population, cohort: $0, site: plan.site, pages: pages)
+            }
+        libraryMember = Self.encodeLibrary()
+        stepHeaders = plan.funnels.map { funnel in
+            funnel.steps.map { step in
+                switch step.call {
+                case .page(let call):
+                    (Self.header(type: "page", name: call.name),
+                     Self.header(type: "screen", name: call.name))
+                case .screen(let name):
+                    (Self.header(type: "page", name: name), Self.header(type: "screen", name: name))
+                case .track(let event, _):
+                    (Self.header(type: "track", event: event),
+                     Self.header(type: "track", event: event))
+                case .identify, .group, .alias:
+                    (Self.header(type: step.call.type), Self.header(type: step.call.type))
+                }
+            }
+        }
         productMembers = plan.catalog.flatMap { product in
             Self.productMemberFields.map {
                 Self.encode($0, of: product, decimals: plan.store.currencyDecimals)
@@ -73,6 +102,41 @@ final class PlannerCatalog: Sendable {
         funnelWeights = plan.funnels.map(\.weight)
         funnelKeys = plan.funnels.map { RandomStream.key($0.name) }
         sessionTimeout = plan.sessionTimeoutMillis
+    }
+
+    private static func encodeLibrary() -> [UInt8] {
+        var writer = JSONWriter(capacity: 64)
+        writer.key("library")
+        writer.beginObject()
+        writer.key("name")
+        writer.string(Release.name)
+        writer.key("version")
+        writer.string(Release.version)
+        writer.endObject()
+        return writer.bytes
+    }
+
+    /// The first members of the messages of a step, for web or app users.
+    func header(_ step: StepReference, app: Bool = false) -> [UInt8] {
+        let headers = stepHeaders[step.funnel][step.step]
+        return app ? headers.app : headers.web
+    }
+
+    private static func header(type: String, name: String? = nil, event: String? = nil)
+        -> [UInt8]
+    {
+        var writer = JSONWriter(capacity: 64)
+        writer.key("type")
+        writer.string(type)
+        if let event {
+            writer.key("event")
+            writer.string(event)
+        }
+        if let name {
+            writer.key("name")
+            writer.string(name)
+        }
+        return writer.bytes
     }
 
     /// The call and page of a step that views a page or a screen.
@@ -196,8 +260,17 @@ final class ContextChoices: Sendable {
     let campaignWeights: [Double]
     let platforms: [Platform]
     let platformWeights: [Double]
+    /// The `locale` and `timezone` members of each choice, encoded once.
+    let localeMembers: [[UInt8]]
+    let timezoneMembers: [[UInt8]]
+    /// For each campaign: the UTM query of its landing pages, its referrer as a JSON string,
+    /// and, for each funnel step that views a page, that page when a visit lands on it.
+    let campaignQueries: [String]
+    let campaignReferrers: [[UInt8]]
+    let landingPages: [[[SitePage?]]]
 
-    init(_ population: Population, cohort: Cohort?) {
+    /// - Parameter pages: the call of each funnel step that views a page or screen.
+    init(_ population: Population, cohort: Cohort?, site: Site, pages: [[PageCall?]]) {
         let locales = cohort?.locales ?? population.locales
         self.locales = locales.map(\.value)
         localeWeights = locales.map(\.weight)
@@ -214,5 +287,34 @@ final class ContextChoices: Sendable {
         let platforms = cohort?.platforms ?? population.platforms
         self.platforms = platforms.map(\.value)
         platformWeights = platforms.map(\.weight)
+        localeMembers = self.locales.map { Self.member("locale", $0) }
+        timezoneMembers = self.timezones.map { Self.member("timezone", $0) }
+        campaignQueries = self.campaigns.map { $0.map(SitePage.utmQuery) ?? "" }
+        campaignReferrers = self.campaigns.map { campaign in
+            var writer = JSONWriter(capacity: 64)
+            writer.string(campaign.map(Self.referrer) ?? "")
+            return writer.bytes
+        }
+        landingPages = campaignQueries.map { query in
+            pages.map { funnel in
+                funnel.map { call in
+                    call.map {
+                        SitePage(path: $0.path, title: $0.title, site: site, search: query)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The site a campaign's visitors come from, or none for email.
+    private static func referrer(_ campaign: Campaign) -> String {
+        campaign.medium == "email" ? "" : "https://www.\(Slug.make(campaign.source)).com/"
+    }
+
+    private static func member(_ key: StaticString, _ value: String) -> [UInt8] {
+        var writer = JSONWriter(capacity: 64)
+        writer.key(key)
+        writer.string(value)
+        return writer.bytes
     }
 }

@@ -20,6 +20,12 @@ struct UserProfile: Sendable {
     /// The IPv4 address, one octet per byte, the first octet highest.
     let ipv4: UInt32
     let campaign: Campaign?
+    /// The mixes this user's context was drawn from, and what was drawn, by index.
+    let choices: ContextChoices
+    let campaignIndex: Int
+    let localeIndex: Int
+    let timezoneIndex: Int
+    let userAgentIndex: Int
     /// The user's cohort, by index, if they belong to one.
     let cohort: Int?
     /// Factor on the user's conversion rates below 100%.
@@ -46,15 +52,19 @@ struct UserProfile: Sendable {
         // The cohort comes from a stream of its own so that, without cohorts, no draw moves.
         cohort = Self.cohort(index: index, plan: plan)
         let choices = catalog.contextChoices(cohort: cohort)
+        self.choices = choices
         lift = cohort.map { plan.population.cohorts[$0].lift } ?? 1
-        let localeIndex = random.index(weights: choices.localeWeights)
+        localeIndex = random.index(weights: choices.localeWeights)
         locale = choices.locales[localeIndex]
-        timezone = choices.timezones[random.index(weights: choices.timezoneWeights)]
+        timezoneIndex = random.index(weights: choices.timezoneWeights)
+        timezone = choices.timezones[timezoneIndex]
         device = choices.devices[random.index(weights: choices.deviceWeights)]
         let agents = UserAgents.forDevice(device)
-        userAgent = agents[Int(random.below(UInt64(agents.count)))]
+        userAgentIndex = Int(random.below(UInt64(agents.count)))
+        userAgent = agents[userAgentIndex]
         ipv4 = Identifiers.publicIPv4(&random)
-        campaign = choices.campaigns[random.index(weights: choices.campaignWeights)]
+        campaignIndex = random.index(weights: choices.campaignWeights)
+        campaign = choices.campaigns[campaignIndex]
         identity = FakeIdentity(book: choices.nameBooks[localeIndex], random: &random)
         let threeYears: UInt64 = 3 * 365 * 86_400_000
         createdAtMillis = plan.startMillis - 86_400_000 - Int64(random.below(threeYears))
@@ -270,6 +280,26 @@ enum UserAgents {
         case .mobile: mobile
         case .tablet: tablet
         }
+    }
+
+    /// The `userAgent` member of each user agent of a device class, encoded once.
+    static func members(forDevice device: Device) -> [[UInt8]] {
+        switch device {
+        case .desktop: desktopMembers
+        case .mobile: mobileMembers
+        case .tablet: tabletMembers
+        }
+    }
+
+    private static let desktopMembers = desktop.map(member)
+    private static let mobileMembers = mobile.map(member)
+    private static let tabletMembers = tablet.map(member)
+
+    private static func member(_ agent: String) -> [UInt8] {
+        var writer = JSONWriter(capacity: 256)
+        writer.key("userAgent")
+        writer.string(agent)
+        return writer.bytes
     }
 
     static let desktop = [
