@@ -5,7 +5,6 @@
 struct Journey {
     private let catalog: PlannerCatalog
     private let profile: UserProfile
-    private var plan: Plan { catalog.plan }
 
     /// The messages written so far, and the buffer their JSON is written to.
     private var buffers: JourneyBuffers
@@ -70,10 +69,10 @@ struct Journey {
             }
         }
         cursor = walk(funnel: profile.funnelIndex, visit: 0, from: cursor)
-        if let returning = plan.population.returning {
-            var random = RandomStream(plan.seed, UInt64(profile.index), Self.returningKey)
+        if let returning = catalog.plan.population.returning {
+            var random = RandomStream(catalog.plan.seed, UInt64(profile.index), Self.returningKey)
             if random.chance(returning.share) {
-                let end = plan.startMillis + plan.durationMillis
+                let end = catalog.plan.startMillis + catalog.plan.durationMillis
                 for visit in 1...max(1, random.int(in: returning.visits)) {
                     let start = (lastMillis ?? cursor) + returning.after.sample(&random)
                     let funnel = random.index(weights: catalog.funnelWeights)
@@ -98,7 +97,7 @@ struct Journey {
     private mutating func walk(funnel funnelIndex: Int, visit: Int, from start: Int64) -> Int64 {
         var cursor = start
         visitNumber = visit
-        let funnel = plan.funnels[funnelIndex]
+        let funnel = catalog.plan.funnels[funnelIndex]
         var arms: [Int: Int] = [:]
         var reachedNow: [StepReference] = []
         defer {
@@ -123,10 +122,10 @@ struct Journey {
             var random =
                 visit == 0
                 ? RandomStream(
-                    plan.seed, UInt64(profile.index), catalog.funnelKeys[funnelIndex],
+                    catalog.plan.seed, UInt64(profile.index), catalog.funnelKeys[funnelIndex],
                     UInt64(index))
                 : RandomStream(
-                    plan.seed, UInt64(profile.index), catalog.funnelKeys[funnelIndex],
+                    catalog.plan.seed, UInt64(profile.index), catalog.funnelKeys[funnelIndex],
                     UInt64(index), RandomStream.key("visit"), UInt64(visit))
             guard random.chance(profile.rate(of: step)) else {
                 if step.optional { continue }
@@ -238,24 +237,24 @@ struct Journey {
                 page = PageView(
                     page: step.flatMap { choices.landingPages[campaign][$0.funnel][$0.step] }
                         ?? SitePage(
-                            path: path, title: title, site: plan.site,
+                            path: path, title: title, site: catalog.plan.site,
                             search: choices.campaignQueries[campaign]),
                     referrer: choices.campaignReferrers[campaign])
                 return
             }
             page = PageView(
-                page: known ?? SitePage(path: path, title: title, site: plan.site),
+                page: known ?? SitePage(path: path, title: title, site: catalog.plan.site),
                 referrer: PageView.noReferrer)
         } else {
             page = PageView(
-                page: known ?? SitePage(path: path, title: title, site: plan.site),
+                page: known ?? SitePage(path: path, title: title, site: catalog.plan.site),
                 referrer: page.page.url)
         }
     }
 
     /// A page title in the site's style: `Trail Runner | Example Shop`.
     private func siteTitle(_ name: String) -> String {
-        PlannerCatalog.siteTitle(name, site: plan.site)
+        PlannerCatalog.siteTitle(name, site: catalog.plan.site)
     }
 
     // MARK: Messages
@@ -275,7 +274,7 @@ struct Journey {
         }
         lastMillis = time
 
-        var random = RandomStream(plan.seed, UInt64(profile.index), Self.messageKey, sequence)
+        var random = RandomStream(catalog.plan.seed, UInt64(profile.index), Self.messageKey, sequence)
         sequence += 1
         let messageId = Identifiers.uuidBits(&random)
 
@@ -346,7 +345,7 @@ struct Journey {
         writer.beginObject()
         let identity = profile.identity
         let address = identity.address
-        for trait in plan.population.traits {
+        for trait in catalog.plan.population.traits {
             switch trait {
             case .name:
                 writer.key("firstName")
@@ -396,9 +395,9 @@ struct Journey {
 
     /// The user's company: one of the scenario's pool, drawn once per user.
     private func writeGroup(_ writer: inout JSONWriter, extra: JSONObject) {
-        var random = RandomStream(plan.seed, UInt64(profile.index), RandomStream.key("group"))
+        var random = RandomStream(catalog.plan.seed, UInt64(profile.index), RandomStream.key("group"))
         let company = Company(
-            seed: plan.seed, number: Int(random.below(UInt64(CompanyBook.poolSize))))
+            seed: catalog.plan.seed, number: Int(random.below(UInt64(CompanyBook.poolSize))))
         writer.key("groupId")
         writer.string(company.groupId)
         writer.key("traits")

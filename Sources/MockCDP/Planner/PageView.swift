@@ -1,6 +1,7 @@
 /// A page of the site as the messages describe it: its members of `context.page` and of
-/// page properties, encoded once per page rather than once per message.
-struct SitePage: Sendable {
+/// page properties, encoded once per page rather than once per message. A class, so that
+/// the pages a user moves through are shared rather than copied.
+final class SitePage: Sendable {
     /// `"path":"/products/trail-runner"`.
     let pathMember: [UInt8]
     /// `"search":"…","title":"…","url":"…"`: the members after the referrer.

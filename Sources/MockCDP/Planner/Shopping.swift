@@ -55,7 +55,6 @@ struct Shopping {
     private let catalog: PlannerCatalog
     private let seed: UInt64
     private let user: UInt64
-    private var plan: Plan { catalog.plan }
 
     private(set) var cart = Cart()
     private var cartId: String?
@@ -277,7 +276,7 @@ struct Shopping {
 
     private func drawStoreCoupon(_ random: inout RandomStream) -> Coupon? {
         var draw = random.unit()
-        for coupon in plan.store.coupons {
+        for coupon in catalog.plan.store.coupons {
             if draw < coupon.share.fraction { return coupon }
             draw -= coupon.share.fraction
         }
@@ -286,7 +285,7 @@ struct Shopping {
 
     /// A coupon a user types in: by share, or any of them when no share is set.
     private func pickCoupon(_ random: inout RandomStream) -> Coupon? {
-        let coupons = plan.store.coupons
+        let coupons = catalog.plan.store.coupons
         guard !coupons.isEmpty else { return nil }
         let weights = coupons.map(\.share.fraction)
         return coupons[
@@ -351,7 +350,7 @@ struct Shopping {
     // MARK: Writing
 
     private func amounts(of checkout: Checkout) -> OrderAmounts {
-        cart.amounts(store: plan.store, coupon: checkout.coupon)
+        cart.amounts(store: catalog.plan.store, coupon: checkout.coupon)
     }
 
     /// Writes the standard properties of `event`, in the spec table's order; a property
@@ -426,8 +425,8 @@ struct Shopping {
                 writeProducts(role, order?.lines, &writer)
             case .orderID: text(name, order?.id, &writer)
             case .checkoutID: text(name, checkout?.checkoutId, &writer)
-            case .affiliation: text(name, plan.site.name, &writer)
-            case .currency: text(name, plan.store.currency, &writer)
+            case .affiliation: text(name, catalog.plan.site.name, &writer)
+            case .currency: text(name, catalog.plan.store.currency, &writer)
             case .cartID: text(name, cartId, &writer)
             case .query: text(name, query, &writer)
             case .listID: text(name, list?.id, &writer)
@@ -468,7 +467,7 @@ struct Shopping {
 
     private func money(_ key: StaticString, _ minor: Int64, _ writer: inout JSONWriter) {
         writer.key(key)
-        writer.money(minor, decimals: plan.store.currencyDecimals)
+        writer.money(minor, decimals: catalog.plan.store.currencyDecimals)
     }
 
     private func writeCriteria(

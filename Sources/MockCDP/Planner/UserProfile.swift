@@ -41,19 +41,18 @@ struct UserProfile: Sendable {
     private static let birthdayKey = RandomStream.key("birthday")
 
     init(index: Int, catalog: PlannerCatalog) {
-        let plan = catalog.plan
         self.index = index
-        var random = RandomStream(plan.seed, UInt64(index), Self.profileKey)
+        var random = RandomStream(catalog.plan.seed, UInt64(index), Self.profileKey)
         anonymousId = Identifiers.uuidBits(&random)
         userNumber = random.next()
-        identifiedOnArrival = random.chance(plan.population.identified)
+        identifiedOnArrival = random.chance(catalog.plan.population.identified)
         funnelIndex = random.index(weights: catalog.funnelWeights)
 
         // The cohort comes from a stream of its own so that, without cohorts, no draw moves.
-        cohort = Self.cohort(index: index, plan: plan)
+        cohort = Self.cohort(index: index, plan: catalog.plan)
         let choices = catalog.contextChoices(cohort: cohort)
         self.choices = choices
-        lift = cohort.map { plan.population.cohorts[$0].lift } ?? 1
+        lift = cohort.map { catalog.plan.population.cohorts[$0].lift } ?? 1
         localeIndex = random.index(weights: choices.localeWeights)
         locale = choices.locales[localeIndex]
         timezoneIndex = random.index(weights: choices.timezoneWeights)
@@ -67,17 +66,17 @@ struct UserProfile: Sendable {
         campaign = choices.campaigns[campaignIndex]
         identity = FakeIdentity(book: choices.nameBooks[localeIndex], random: &random)
         let threeYears: UInt64 = 3 * 365 * 86_400_000
-        createdAtMillis = plan.startMillis - 86_400_000 - Int64(random.below(threeYears))
+        createdAtMillis = catalog.plan.startMillis - 86_400_000 - Int64(random.below(threeYears))
 
         // Drawn from its own stream, so that the traits before it keep their values.
-        var birthdayRandom = RandomStream(plan.seed, UInt64(index), Self.birthdayKey)
+        var birthdayRandom = RandomStream(catalog.plan.seed, UInt64(index), Self.birthdayKey)
         let year: Int64 = 31_556_952_000
         let age = 18 * year + Int64(birthdayRandom.below(UInt64(62 * year)))
-        birthdayMillis = plan.startMillis - age
+        birthdayMillis = catalog.plan.startMillis - age
 
         // Drawn from their own stream so that adding platforms leaves web users unchanged.
         let platforms = choices.platforms
-        var appRandom = RandomStream(plan.seed, UInt64(index), Self.appKey)
+        var appRandom = RandomStream(catalog.plan.seed, UInt64(index), Self.appKey)
         platform =
             platforms.count == 1
             ? platforms[0]
