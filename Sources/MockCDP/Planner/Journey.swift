@@ -21,6 +21,8 @@ struct Journey {
     private var lastMillis: Int64?
     private var sessionId: Int64 = 0
     private var sessions = 0
+    /// Where the `sessionId` member of the current session was first written in the buffer.
+    private var sessionMember: (id: Int64, range: Range<Int>)?
     /// Whether the user has signed in, so that messages carry their `userId`.
     private var signedIn = false
     private var page: PageView
@@ -176,7 +178,7 @@ struct Journey {
                 journey.writeIdentify(&writer, extra: step.properties)
             }
         case .track(let event, let role):
-            let spec = EcommerceSpec.event(named: event)
+            let spec = catalog.spec(reference)
             switch spec.flatMap({ shopping.prepare($0, step: step, random: &random) }) {
             case .product(let index):
                 visit(
@@ -510,8 +512,16 @@ struct Journey {
                 campaignContext = writer.recordMembers { Self.writeCampaign(&$0, campaign) }
             }
         }
-        writer.key("sessionId")
-        writer.int(sessionId)
+        // The session changes seldom, so its member is written once per session and copied.
+        if let session = sessionMember, session.id == sessionId {
+            writer.repeatMembers(session.range)
+        } else {
+            let range = writer.recordMembers {
+                $0.key("sessionId")
+                $0.int(sessionId)
+            }
+            sessionMember = (sessionId, range)
+        }
         writer.endObject()
     }
 

@@ -39,6 +39,9 @@ final class PlannerCatalog: Sendable {
     /// `"library":{"name":"mockcdp","version":…}`, the same in every message.
     let libraryMember: [UInt8]
 
+    /// The e-commerce event of each track step that sends one of the spec.
+    private let stepSpecs: [[SpecEvent?]]
+
     /// The population's context mixes, then each cohort's.
     private let choices: [ContextChoices]
 
@@ -74,6 +77,12 @@ final class PlannerCatalog: Sendable {
                 ContextChoices(population, cohort: $0, site: plan.site, pages: pages)
             }
         libraryMember = Self.encodeLibrary()
+        stepSpecs = plan.funnels.map { funnel in
+            funnel.steps.map { step in
+                guard case .track(let event, _) = step.call else { return nil }
+                return EcommerceSpec.event(named: event)
+            }
+        }
         stepHeaders = plan.funnels.map { funnel in
             funnel.steps.map { step in
                 switch step.call {
@@ -114,6 +123,11 @@ final class PlannerCatalog: Sendable {
         writer.string(Release.version)
         writer.endObject()
         return writer.bytes
+    }
+
+    /// The spec event a track step sends, if it is one of the e-commerce spec.
+    func spec(_ step: StepReference) -> SpecEvent? {
+        stepSpecs[step.funnel][step.step]
     }
 
     /// The first members of the messages of a step, for web or app users.
