@@ -66,7 +66,7 @@ struct Journey {
         var cursor = arrival
         if profile.identifiedOnArrival {
             signedIn = true
-            cursor = emit(at: cursor, step: nil, header: catalog.identifyHeader) { journey, writer in
+            cursor = emit(at: cursor, step: nil, header: PlannedStep.arrivalIdentifyHeader) { journey, writer in
                 journey.writeIdentify(&writer, extra: JSONObject())
             }
         }
@@ -99,7 +99,6 @@ struct Journey {
     private mutating func walk(funnel funnelIndex: Int, visit: Int, from start: Int64) -> Int64 {
         var cursor = start
         visitNumber = visit
-        let funnel = catalog.plan.funnels[funnelIndex]
         var arms: [Int: Int] = [:]
         var reachedNow: [StepReference] = []
         defer {
@@ -110,8 +109,8 @@ struct Journey {
                         cohort: profile.cohort, startMillis: start, reached: reachedNow))
             }
         }
-        for (index, step) in funnel.steps.enumerated() {
-            if let position = step.branch {
+        for planned in catalog.funnelSteps[funnelIndex] {
+            if let position = planned.step.branch {
                 let arm =
                     arms[position.branch]
                     ?? catalog.arm(
@@ -120,66 +119,66 @@ struct Journey {
                 arms[position.branch] = arm
                 guard arm == position.arm else { continue }
             }
+            let index = UInt64(planned.reference.step)
             // The first visit keeps the keys that scenarios without returning users have.
             var random =
                 visit == 0
                 ? RandomStream(
                     catalog.plan.seed, UInt64(profile.index), catalog.funnelKeys[funnelIndex],
-                    UInt64(index))
+                    index)
                 : RandomStream(
                     catalog.plan.seed, UInt64(profile.index), catalog.funnelKeys[funnelIndex],
-                    UInt64(index), RandomStream.key("visit"), UInt64(visit))
-            guard random.chance(profile.rate(of: step)) else {
-                if step.optional { continue }
+                    index, Self.visitKey, UInt64(visit))
+            guard random.chance(profile.rate(of: planned.step)) else {
+                if planned.step.optional { continue }
                 break
             }
             // A user whose cart (or wishlist) is empty has nothing left to check out.
-            if case .track(_, let role) = step.call, !shopping.canPerform(role) {
-                if step.optional { continue }
+            if planned.kind == .track, !shopping.canPerform(planned.role) {
+                if planned.step.optional { continue }
                 break
             }
-            let reference = StepReference(funnel: funnelIndex, step: index)
             if recordsVisits {
-                reached.append(reference)
-                reachedNow.append(reference)
+                reached.append(planned.reference)
+                reachedNow.append(planned.reference)
             }
-            for _ in 0..<random.int(in: step.repeats) {
-                let wait = step.after.sample(&random)
-                cursor = perform(step, at: cursor + wait, reference: reference, random: &random)
+            for _ in 0..<random.int(in: planned.step.repeats) {
+                let wait = planned.step.after.sample(&random)
+                cursor = perform(planned, at: cursor + wait, random: &random)
             }
         }
         return cursor
     }
 
+    private static let visitKey = RandomStream.key("visit")
+
     // MARK: Steps
 
     private mutating func perform(
-        _ step: Step, at millis: Int64, reference: StepReference, random: inout RandomStream
+        _ planned: PlannedStep, at millis: Int64, random: inout RandomStream
     ) -> Int64 {
-        switch step.call {
-        case .page, .screen:
-            guard let viewed = catalog.viewedPage(reference) else { return millis }
-            return view(
-                viewed.call, page: viewed.page, properties: step.properties, at: millis,
-                reference: reference)
+        let reference = planned.reference
+        switch planned.kind {
+        case .view:
+            return view(planned, at: millis)
         case .group:
-            return emit(at: millis, step: reference, header: catalog.header(reference)) { journey, writer in
-                journey.writeGroup(&writer, extra: step.properties)
+            return emit(at: millis, step: reference, header: planned.header) { journey, writer in
+                journey.writeGroup(&writer, extra: planned.step.properties)
             }
         case .alias:
             signedIn = true
-            return emit(at: millis, step: reference, header: catalog.header(reference)) { journey, writer in
+            return emit(at: millis, step: reference, header: planned.header) { journey, writer in
                 writer.key("previousId")
                 journey.profile.writeAnonymousId(&writer)
             }
         case .identify:
             signedIn = true
-            return emit(at: millis, step: reference, header: catalog.header(reference)) { journey, writer in
-                journey.writeIdentify(&writer, extra: step.properties)
+            return emit(at: millis, step: reference, header: planned.header) { journey, writer in
+                journey.writeIdentify(&writer, extra: planned.step.properties)
             }
-        case .track(let event, let role):
-            let spec = catalog.spec(reference)
-            switch spec.flatMap({ shopping.prepare($0, step: step, random: &random) }) {
+        case .track:
+            let spec = planned.spec
+            switch spec.flatMap({ shopping.prepare($0, step: planned.step, random: &random) }) {
             case .product(let index):
                 visit(
                     path: catalog.productPaths[index], title: catalog.productTitles[index],
@@ -188,34 +187,32 @@ struct Journey {
                 visit(path: path, title: siteTitle(name))
             case nil: break
             }
-            let time = emit(at: millis, step: reference, header: catalog.header(reference)) {
+            let time = emit(at: millis, step: reference, header: planned.header) {
                 journey, writer in
-                journey.writeTrack(&writer, spec: spec, step: step)
+                journey.writeTrack(&writer, spec: spec, step: planned.step)
             }
-            shopping.finish(role)
+            shopping.finish(planned.role)
             return time
         }
     }
 
     /// A page view: a page call on the web, a screen call of the same name in the app.
-    private mutating func view(
-        _ call: PageCall, page: SitePage, properties: JSONObject, at millis: Int64,
-        reference: StepReference
-    ) -> Int64 {
-        visit(path: call.path, title: call.title, page: page, step: reference)
+    private mutating func view(_ planned: PlannedStep, at millis: Int64) -> Int64 {
+        guard let (call, page) = planned.viewed else { return millis }
+        visit(path: call.path, title: call.title, page: page, step: planned.reference)
         guard profile.platform.isApp else {
-            return emit(at: millis, step: reference, header: catalog.header(reference)) {
+            return emit(at: millis, step: planned.reference, header: planned.header) {
                 journey, writer in
-                journey.writePage(&writer, call, properties: properties)
+                journey.writePage(&writer, call, properties: planned.step.properties)
             }
         }
-        return emit(at: millis, step: reference, header: catalog.header(reference, app: true)) {
+        return emit(at: millis, step: planned.reference, header: planned.appHeader) {
             _, writer in
             writer.key("properties")
             writer.beginObject()
             writer.key("name")
             writer.string(call.name)
-            writer.members(of: properties)
+            writer.members(of: planned.step.properties)
             writer.endObject()
         }
     }
@@ -233,7 +230,7 @@ struct Journey {
     ) {
         if landing {
             landing = false
-            if visitNumber == 0, profile.campaign != nil {
+            if visitNumber == 0, profile.hasCampaign {
                 let choices = profile.choices
                 let campaign = profile.campaignIndex
                 page = PageView(
@@ -505,10 +502,10 @@ struct Journey {
             writer.endObject()
         }
         // The campaign a user landed from is their first session's attribution.
-        if sessions == 1, let campaign = profile.campaign {
+        if sessions == 1, profile.hasCampaign {
             if let campaignContext {
                 writer.repeatMembers(campaignContext)
-            } else {
+            } else if let campaign = profile.campaign {
                 campaignContext = writer.recordMembers { Self.writeCampaign(&$0, campaign) }
             }
         }

@@ -27,20 +27,10 @@ final class PlannerCatalog: Sendable {
     /// The page a user is on before their first page view: the home page.
     let startPage: SitePage
 
-    /// For each funnel step that views a page or screen: its call and its page, encoded once.
-    private let stepPages: [[(call: PageCall, page: SitePage)?]]
-
-    /// For each funnel step, the first members of its messages: `"type":"track","event":…`,
-    /// and for page and screen steps, what app users send: `"type":"screen","name":…`.
-    private let stepHeaders: [[(web: [UInt8], app: [UInt8])]]
-    /// The first members of the identify call of a user signed in on arrival.
-    let identifyHeader = PlannerCatalog.header(type: "identify")
-
+    /// Each funnel's steps, prepared for the planner.
+    let funnelSteps: [[PlannedStep]]
     /// `"library":{"name":"mockcdp","version":…}`, the same in every message.
     let libraryMember: [UInt8]
-
-    /// The e-commerce event of each track step that sends one of the spec.
-    private let stepSpecs: [[SpecEvent?]]
 
     /// The population's context mixes, then each cohort's.
     private let choices: [ContextChoices]
@@ -55,50 +45,20 @@ final class PlannerCatalog: Sendable {
             SitePage(path: $0, title: $1, site: plan.site)
         }
         startPage = SitePage(path: "/", title: plan.site.name, site: plan.site)
-        stepPages = plan.funnels.map { funnel in
-            funnel.steps.map { step in
-                let call: PageCall
-                switch step.call {
-                case .page(let page): call = page
-                case .screen(let name):
-                    call = PageCall(
-                        name: name, path: name == "Home" ? "/" : "/" + Slug.make(name),
-                        title: Self.siteTitle(name, site: plan.site))
-                default: return nil
-                }
-                return (call, SitePage(path: call.path, title: call.title, site: plan.site))
+        funnelSteps = plan.funnels.enumerated().map { funnel, steps in
+            steps.steps.enumerated().map { index, step in
+                PlannedStep(
+                    step, reference: StepReference(funnel: funnel, step: index), site: plan.site)
             }
         }
         let population = plan.population
-        let pages = stepPages.map { $0.map { $0?.call } }
+        let pages = funnelSteps.map { $0.map { $0.viewed?.call } }
         choices =
             [ContextChoices(population, cohort: nil, site: plan.site, pages: pages)]
             + population.cohorts.map {
                 ContextChoices(population, cohort: $0, site: plan.site, pages: pages)
             }
         libraryMember = Self.encodeLibrary()
-        stepSpecs = plan.funnels.map { funnel in
-            funnel.steps.map { step in
-                guard case .track(let event, _) = step.call else { return nil }
-                return EcommerceSpec.event(named: event)
-            }
-        }
-        stepHeaders = plan.funnels.map { funnel in
-            funnel.steps.map { step in
-                switch step.call {
-                case .page(let call):
-                    (Self.header(type: "page", name: call.name),
-                     Self.header(type: "screen", name: call.name))
-                case .screen(let name):
-                    (Self.header(type: "page", name: name), Self.header(type: "screen", name: name))
-                case .track(let event, _):
-                    (Self.header(type: "track", event: event),
-                     Self.header(type: "track", event: event))
-                case .identify, .group, .alias:
-                    (Self.header(type: step.call.type), Self.header(type: step.call.type))
-                }
-            }
-        }
         productMembers = plan.catalog.flatMap { product in
             Self.productMemberFields.map {
                 Self.encode($0, of: product, decimals: plan.store.currencyDecimals)
@@ -123,39 +83,6 @@ final class PlannerCatalog: Sendable {
         writer.string(Release.version)
         writer.endObject()
         return writer.bytes
-    }
-
-    /// The spec event a track step sends, if it is one of the e-commerce spec.
-    func spec(_ step: StepReference) -> SpecEvent? {
-        stepSpecs[step.funnel][step.step]
-    }
-
-    /// The first members of the messages of a step, for web or app users.
-    func header(_ step: StepReference, app: Bool = false) -> [UInt8] {
-        let headers = stepHeaders[step.funnel][step.step]
-        return app ? headers.app : headers.web
-    }
-
-    private static func header(type: String, name: String? = nil, event: String? = nil)
-        -> [UInt8]
-    {
-        var writer = JSONWriter(capacity: 64)
-        writer.key("type")
-        writer.string(type)
-        if let event {
-            writer.key("event")
-            writer.string(event)
-        }
-        if let name {
-            writer.key("name")
-            writer.string(name)
-        }
-        return writer.bytes
-    }
-
-    /// The call and page of a step that views a page or a screen.
-    func viewedPage(_ step: StepReference) -> (call: PageCall, page: SitePage)? {
-        stepPages[step.funnel][step.step]
     }
 
     /// The mixes the context of a user in `cohort` is drawn from.

@@ -10,16 +10,14 @@ struct UserProfile: Sendable {
     private let userNumber: UInt64
     let identifiedOnArrival: Bool
     let funnelIndex: Int
-    let locale: String
-    let timezone: String
     let device: Device
     let platform: Platform
     /// For app users: the phone or tablet, its OS version, a device id and the network.
     let app: (device: AppDevice, osVersion: String, deviceId: String, wifi: Bool)?
-    let userAgent: String
     /// The IPv4 address, one octet per byte, the first octet highest.
     let ipv4: UInt32
-    let campaign: Campaign?
+    /// Whether the user arrived from a campaign rather than directly.
+    let hasCampaign: Bool
     /// The mixes this user's context was drawn from, and what was drawn, by index.
     let choices: ContextChoices
     let campaignIndex: Int
@@ -54,16 +52,13 @@ struct UserProfile: Sendable {
         self.choices = choices
         lift = cohort.map { catalog.plan.population.cohorts[$0].lift } ?? 1
         localeIndex = random.index(weights: choices.localeWeights)
-        locale = choices.locales[localeIndex]
         timezoneIndex = random.index(weights: choices.timezoneWeights)
-        timezone = choices.timezones[timezoneIndex]
         device = choices.devices[random.index(weights: choices.deviceWeights)]
         let agents = UserAgents.forDevice(device)
         userAgentIndex = Int(random.below(UInt64(agents.count)))
-        userAgent = agents[userAgentIndex]
         ipv4 = Identifiers.publicIPv4(&random)
         campaignIndex = random.index(weights: choices.campaignWeights)
-        campaign = choices.campaigns[campaignIndex]
+        hasCampaign = choices.campaigns[campaignIndex] != nil
         identity = FakeIdentity(book: choices.nameBooks[localeIndex], random: &random)
         let threeYears: UInt64 = 3 * 365 * 86_400_000
         createdAtMillis = catalog.plan.startMillis - 86_400_000 - Int64(random.below(threeYears))
@@ -94,6 +89,9 @@ struct UserProfile: Sendable {
             app = nil
         }
     }
+
+    /// The campaign the user arrived from, if any.
+    var campaign: Campaign? { choices.campaigns[campaignIndex] }
 
     /// `usr_` and 16 hex digits.
     var userId: String { "usr_" + Identifiers.hex(userNumber, digits: 16) }
