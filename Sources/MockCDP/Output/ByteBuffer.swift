@@ -109,11 +109,9 @@ struct ByteBuffer: ByteAppending {
         count += length
     }
 
-    /// Appends a copy of bytes already in this buffer.
+    /// Appends a copy of bytes already in this buffer, after `reserve` made room for them.
     mutating func appendCopy(of range: Range<Int>) {
-        reserve(range.count)
-        (base + count).update(from: base + range.lowerBound, count: range.count)
-        count += range.count
+        appendUnchecked(UnsafeBufferPointer(start: base + range.lowerBound, count: range.count))
     }
 
     mutating func append(_ bytes: [UInt8]) {

@@ -82,7 +82,7 @@ public struct JSONWriter {
     }
 
     public mutating func int(_ value: Int64) {
-        separate()
+        separate(reserving: Self.decimalLength)
         appendDecimal(value)
         needsComma = true
     }
@@ -102,20 +102,20 @@ public struct JSONWriter {
     /// Writes an amount given in minor units with `decimals` digits after the point:
     /// `money(2499, decimals: 2)` writes `24.99`, `money(500, decimals: 0)` writes `500`.
     public mutating func money(_ minor: Int64, decimals: Int) {
-        separate()
+        separate(reserving: Self.decimalLength + 1 + decimals)
         if decimals == 0 {
             appendDecimal(minor)
         } else {
-            if minor < 0 { buffer.append(UInt8(ascii: "-")) }
+            if minor < 0 { buffer.appendUnchecked(UInt8(ascii: "-")) }
             let magnitude = minor.magnitude
             var scale: UInt64 = 1
             for _ in 0..<decimals { scale *= 10 }
             appendDecimal(Int64(magnitude / scale))
-            buffer.append(UInt8(ascii: "."))
+            buffer.appendUnchecked(UInt8(ascii: "."))
             let fraction = magnitude % scale
             var place = scale / 10
             while place > 0 {
-                buffer.append(UInt8(ascii: "0") + UInt8(fraction / place % 10))
+                buffer.appendUnchecked(UInt8(ascii: "0") + UInt8(fraction / place % 10))
                 place /= 10
             }
         }
@@ -168,8 +168,8 @@ public struct JSONWriter {
     /// (with the commas between them) or one complete value. Lets text that repeats, such
     /// as a user's context, be escaped once and copied after that.
     public mutating func fragment(_ encoded: [UInt8]) {
-        separate()
-        buffer.append(encoded)
+        separate(reserving: encoded.count)
+        encoded.withUnsafeBufferPointer { buffer.appendUnchecked($0) }
         needsComma = true
     }
 
@@ -187,7 +187,7 @@ public struct JSONWriter {
 
     /// Writes again members that `recordMembers(_:)` wrote earlier in this buffer.
     public mutating func repeatMembers(_ range: Range<Int>) {
-        separate()
+        separate(reserving: range.count)
         buffer.appendCopy(of: range)
         needsComma = true
     }
@@ -221,8 +221,7 @@ public struct JSONWriter {
             timestampDate = Array(date.prefix(11))
             timestampDay = day
         }
-        separate()
-        buffer.reserve(26)
+        separate(reserving: 26)
         buffer.appendUnchecked(UInt8(ascii: "\""))
         timestampDate.withUnsafeBufferPointer { buffer.appendUnchecked($0) }
         let seconds = msOfDay / 1000
@@ -253,23 +252,36 @@ public struct JSONWriter {
         if needsComma { buffer.append(UInt8(ascii: ",")) }
     }
 
+    /// Makes room for a comma and `extra` more bytes, and writes the comma if one is due:
+    /// one check for room where a value is written in several pieces.
+    @inline(__always)
+    private mutating func separate(reserving extra: Int) {
+        buffer.reserve(extra + 1)
+        if needsComma { buffer.appendUnchecked(UInt8(ascii: ",")) }
+    }
+
+    /// The most bytes a whole number takes: a sign and 19 digits.
+    private static let decimalLength = 20
+
+    /// Appends a whole number, after `reserve` made room for `decimalLength` bytes.
     private mutating func appendDecimal(_ value: Int64) {
-        if value < 0 { buffer.append(UInt8(ascii: "-")) }
+        if value < 0 { buffer.appendUnchecked(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
         if magnitude < 10 {
-            buffer.append(UInt8(ascii: "0") + UInt8(magnitude))
+            buffer.appendUnchecked(UInt8(ascii: "0") + UInt8(magnitude))
             return
         }
-        var digits: (UInt64, UInt64) = (0, 0)
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
         var count = 0
         withUnsafeMutableBytes(of: &digits) { scratch in
+            let end = scratch.count
             while magnitude > 0 {
-                scratch[15 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
                 count += 1
+                scratch[end - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
             }
-            let written = scratch.bindMemory(to: UInt8.self)[(16 - count)...]
-            buffer.append(UnsafeBufferPointer(rebasing: written))
+            let written = scratch.bindMemory(to: UInt8.self)[(end - count)...]
+            buffer.appendUnchecked(UnsafeBufferPointer(rebasing: written))
         }
     }
 
