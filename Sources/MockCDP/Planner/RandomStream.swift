@@ -9,18 +9,14 @@ import Foundation
 public struct RandomStream: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    /// A stream for the given key parts, such as `(seed, user, step)`.
-    public init(_ parts: UInt64...) {
-        self.init(key: parts)
-    }
-
+    /// A stream for the given key parts, such as `[seed, user, step]`.
     public init(key parts: [UInt64]) {
         state = Self.initialState
         for part in parts { absorb(part) }
     }
 
-    // Streams are made for every message and step, so the common numbers of key parts
-    // have initialisers of their own that do not gather the parts into an array.
+    // Streams are made for every message and step, so keys of two to six parts, such as
+    // `(seed, user, step)`, have initialisers that do not gather the parts into an array.
 
     public init(_ first: UInt64, _ second: UInt64) {
         state = Self.initialState
