@@ -93,6 +93,13 @@ enum SpecKind: Equatable {
 
 @Suite("E-commerce spec events")
 struct EcommerceSpecTests {
+    @Test("every field is written under the name the spec gives it")
+    func keysAreNames() {
+        for field in StandardField.allCases {
+            #expect(field.key.description == field.rawValue)
+        }
+    }
+
     /// The property tables of Segment's E-Commerce Events spec v2, written out from the
     /// published spec independently of `EcommerceSpec`: event → property → type.
     static let product: [String: SpecKind] = [

@@ -71,10 +71,9 @@ struct ByteBuffer: ByteAppending {
 
     @inline(__always)
     mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
-        guard let source = bytes.baseAddress, bytes.count > 0 else { return }
+        guard bytes.count > 0 else { return }
         reserve(bytes.count)
-        (base + count).update(from: source, count: bytes.count)
-        count += bytes.count
+        appendUnchecked(bytes)
     }
 
     /// Appends a byte after `reserve` made room for it.
@@ -84,23 +83,35 @@ struct ByteBuffer: ByteAppending {
         count += 1
     }
 
-    /// Appends bytes after `reserve` made room for them. Text of 8 to 16 bytes, such as
-    /// most keys and names, is copied as two overlapping words rather than by `memcpy`.
+    /// Appends bytes after `reserve` made room for them. Text of 8 to 32 bytes, such as
+    /// most keys, names and encoded members, is copied as words rather than by `memcpy`:
+    /// the first and last words overlap the ones between them.
     @inline(__always)
     mutating func appendUnchecked(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let source = bytes.baseAddress else { return }
         let length = bytes.count
-        if length >= 8, length <= 16 {
+        if length >= 8, length <= 32 {
             let from = UnsafeRawPointer(source)
             let to = UnsafeMutableRawPointer(base + count)
             let first = from.loadUnaligned(as: UInt64.self)
             let last = from.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self)
+            if length > 16 {
+                let second = from.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+                let third = from.loadUnaligned(fromByteOffset: length - 16, as: UInt64.self)
+                to.storeBytes(of: second, toByteOffset: 8, as: UInt64.self)
+                to.storeBytes(of: third, toByteOffset: length - 16, as: UInt64.self)
+            }
             to.storeBytes(of: first, as: UInt64.self)
             to.storeBytes(of: last, toByteOffset: length - 8, as: UInt64.self)
         } else {
             (base + count).update(from: source, count: length)
         }
         count += length
+    }
+
+    /// Appends a copy of bytes already in this buffer, after `reserve` made room for them.
+    mutating func appendCopy(of range: Range<Int>) {
+        appendUnchecked(UnsafeBufferPointer(start: base + range.lowerBound, count: range.count))
     }
 
     mutating func append(_ bytes: [UInt8]) {

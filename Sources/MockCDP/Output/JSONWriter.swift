@@ -7,6 +7,10 @@ public struct JSONWriter {
     private var buffer: ByteBuffer
     /// Whether the next member or element needs a comma before it.
     private var needsComma = false
+    /// The day, counted from the Unix epoch, whose date `timestampDate` holds.
+    private var timestampDay = Int64.min
+    /// `2026-11-27T`: the date part of timestamps on `timestampDay`.
+    private var timestampDate: [UInt8] = []
 
     public init(capacity: Int = 2048) {
         buffer = ByteBuffer(capacity: capacity)
@@ -47,8 +51,25 @@ public struct JSONWriter {
         needsComma = true
     }
 
-    /// Writes `"key":`; the value written next belongs to it.
-    public mutating func key(_ key: String) {
+    /// Writes `"key":` for a key spelled out in the source; the value written next belongs
+    /// to it. Such keys are plain ASCII (no quote, backslash or control character), so they
+    /// are copied without the escaping pass.
+    public mutating func key(_ key: StaticString) {
+        let length = key.utf8CodeUnitCount
+        let text = UnsafeBufferPointer(start: key.utf8Start, count: length)
+        assert(key.isASCII && Self.isPlain(text), "a literal key must need no escaping")
+        buffer.reserve(length + 4)
+        if needsComma { buffer.appendUnchecked(UInt8(ascii: ",")) }
+        buffer.appendUnchecked(UInt8(ascii: "\""))
+        buffer.appendUnchecked(text)
+        buffer.appendUnchecked(UInt8(ascii: "\""))
+        buffer.appendUnchecked(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
+    /// Writes `"key":` for a key known only at run time, escaped as needed; the value
+    /// written next belongs to it.
+    public mutating func key(named key: String) {
         appendQuoted(key, suffix: UInt8(ascii: ":"))
         needsComma = false
     }
@@ -61,7 +82,7 @@ public struct JSONWriter {
     }
 
     public mutating func int(_ value: Int64) {
-        separate()
+        separate(reserving: Self.decimalLength)
         appendDecimal(value)
         needsComma = true
     }
@@ -81,20 +102,20 @@ public struct JSONWriter {
     /// Writes an amount given in minor units with `decimals` digits after the point:
     /// `money(2499, decimals: 2)` writes `24.99`, `money(500, decimals: 0)` writes `500`.
     public mutating func money(_ minor: Int64, decimals: Int) {
-        separate()
+        separate(reserving: Self.decimalLength + 1 + decimals)
         if decimals == 0 {
             appendDecimal(minor)
         } else {
-            if minor < 0 { buffer.append(UInt8(ascii: "-")) }
+            if minor < 0 { buffer.appendUnchecked(UInt8(ascii: "-")) }
             let magnitude = minor.magnitude
             var scale: UInt64 = 1
             for _ in 0..<decimals { scale *= 10 }
             appendDecimal(Int64(magnitude / scale))
-            buffer.append(UInt8(ascii: "."))
+            buffer.appendUnchecked(UInt8(ascii: "."))
             let fraction = magnitude % scale
             var place = scale / 10
             while place > 0 {
-                buffer.append(UInt8(ascii: "0") + UInt8(fraction / place % 10))
+                buffer.appendUnchecked(UInt8(ascii: "0") + UInt8(fraction / place % 10))
                 place /= 10
             }
         }
@@ -133,7 +154,7 @@ public struct JSONWriter {
     /// Writes the members of `object` into the object being written.
     public mutating func members(of object: JSONObject) {
         for member in object.members {
-            key(member.key)
+            key(named: member.key)
             value(member.value)
         }
     }
@@ -147,8 +168,27 @@ public struct JSONWriter {
     /// (with the commas between them) or one complete value. Lets text that repeats, such
     /// as a user's context, be escaped once and copied after that.
     public mutating func fragment(_ encoded: [UInt8]) {
+        separate(reserving: encoded.count)
+        encoded.withUnsafeBufferPointer { buffer.appendUnchecked($0) }
+        needsComma = true
+    }
+
+    /// Writes members with `body` and returns where they are in the buffer, so that later
+    /// values in the same buffer can repeat them with `repeatMembers(_:)` rather than
+    /// encode them again.
+    public mutating func recordMembers(_ body: (inout JSONWriter) -> Void) -> Range<Int> {
         separate()
-        buffer.append(encoded)
+        needsComma = false
+        let start = buffer.count
+        body(&self)
+        needsComma = true
+        return start..<buffer.count
+    }
+
+    /// Writes again members that `recordMembers(_:)` wrote earlier in this buffer.
+    public mutating func repeatMembers(_ range: Range<Int>) {
+        separate(reserving: range.count)
+        buffer.appendCopy(of: range)
         needsComma = true
     }
 
@@ -169,8 +209,41 @@ public struct JSONWriter {
     }
 
     /// Writes an instant as a Segment timestamp, such as `"2026-11-27T05:00:00.000Z"`.
+    /// The date part of the last day written is kept, since one user's messages mostly fall
+    /// on the same day; only the time of day is formatted each time.
     public mutating func timestamp(millis: Int64) {
-        plainString { Timestamp.append(millis: millis, to: &$0) }
+        let msOfDay = Int(truncatingIfNeeded: ((millis % 86_400_000) + 86_400_000) % 86_400_000)
+        let day = (millis - Int64(msOfDay)) / 86_400_000
+        if day != timestampDay {
+            var date: [UInt8] = []
+            date.reserveCapacity(24)
+            Timestamp.append(millis: day * 86_400_000, to: &date)
+            timestampDate = Array(date.prefix(11))
+            timestampDay = day
+        }
+        separate(reserving: 26)
+        buffer.appendUnchecked(UInt8(ascii: "\""))
+        timestampDate.withUnsafeBufferPointer { buffer.appendUnchecked($0) }
+        let seconds = msOfDay / 1000
+        appendTwoDigits(seconds / 3600)
+        buffer.appendUnchecked(UInt8(ascii: ":"))
+        appendTwoDigits(seconds / 60 % 60)
+        buffer.appendUnchecked(UInt8(ascii: ":"))
+        appendTwoDigits(seconds % 60)
+        buffer.appendUnchecked(UInt8(ascii: "."))
+        let milli = msOfDay % 1000
+        buffer.appendUnchecked(UInt8(ascii: "0") + UInt8(milli / 100))
+        appendTwoDigits(milli % 100)
+        buffer.appendUnchecked(UInt8(ascii: "Z"))
+        buffer.appendUnchecked(UInt8(ascii: "\""))
+        needsComma = true
+    }
+
+    /// Appends a number below 100 as two digits, after `reserve` made room for them.
+    @inline(__always)
+    private mutating func appendTwoDigits(_ value: Int) {
+        buffer.appendUnchecked(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value / 10))
+        buffer.appendUnchecked(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value % 10))
     }
 
     // MARK: Encoding
@@ -179,23 +252,36 @@ public struct JSONWriter {
         if needsComma { buffer.append(UInt8(ascii: ",")) }
     }
 
+    /// Makes room for a comma and `extra` more bytes, and writes the comma if one is due:
+    /// one check for room where a value is written in several pieces.
+    @inline(__always)
+    private mutating func separate(reserving extra: Int) {
+        buffer.reserve(extra + 1)
+        if needsComma { buffer.appendUnchecked(UInt8(ascii: ",")) }
+    }
+
+    /// The most bytes a whole number takes: a sign and 19 digits.
+    private static let decimalLength = 20
+
+    /// Appends a whole number, after `reserve` made room for `decimalLength` bytes.
     private mutating func appendDecimal(_ value: Int64) {
-        if value < 0 { buffer.append(UInt8(ascii: "-")) }
+        if value < 0 { buffer.appendUnchecked(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
         if magnitude < 10 {
-            buffer.append(UInt8(ascii: "0") + UInt8(magnitude))
+            buffer.appendUnchecked(UInt8(ascii: "0") + UInt8(magnitude))
             return
         }
-        var digits: (UInt64, UInt64) = (0, 0)
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
         var count = 0
         withUnsafeMutableBytes(of: &digits) { scratch in
+            let end = scratch.count
             while magnitude > 0 {
-                scratch[15 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
                 count += 1
+                scratch[end - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
             }
-            let written = scratch.bindMemory(to: UInt8.self)[(16 - count)...]
-            buffer.append(UnsafeBufferPointer(rebasing: written))
+            let written = scratch.bindMemory(to: UInt8.self)[(end - count)...]
+            buffer.appendUnchecked(UnsafeBufferPointer(rebasing: written))
         }
     }
 

@@ -58,6 +58,58 @@ public enum StandardField: String, CaseIterable, Codable, Sendable, Equatable {
     case reviewID = "review_id"
     case reviewBody = "review_body"
     case rating
+
+    /// The raw value as a static string, so that writing it as a key needs no escaping pass
+    /// and no string of its own.
+    public var key: StaticString {
+        switch self {
+        case .productID: "product_id"
+        case .sku: "sku"
+        case .category: "category"
+        case .name: "name"
+        case .brand: "brand"
+        case .variant: "variant"
+        case .price: "price"
+        case .quantity: "quantity"
+        case .url: "url"
+        case .imageURL: "image_url"
+        case .position: "position"
+        case .value: "value"
+        case .currency: "currency"
+        case .cartID: "cart_id"
+        case .checkoutID: "checkout_id"
+        case .orderID: "order_id"
+        case .affiliation: "affiliation"
+        case .subtotal: "subtotal"
+        case .total: "total"
+        case .revenue: "revenue"
+        case .shipping: "shipping"
+        case .tax: "tax"
+        case .discount: "discount"
+        case .coupon: "coupon"
+        case .products: "products"
+        case .query: "query"
+        case .listID: "list_id"
+        case .filters: "filters"
+        case .sorts: "sorts"
+        case .promotionID: "promotion_id"
+        case .creative: "creative"
+        case .step: "step"
+        case .shippingMethod: "shipping_method"
+        case .paymentMethod: "payment_method"
+        case .couponID: "coupon_id"
+        case .couponName: "coupon_name"
+        case .reason: "reason"
+        case .wishlistID: "wishlist_id"
+        case .wishlistName: "wishlist_name"
+        case .shareVia: "share_via"
+        case .shareMessage: "share_message"
+        case .recipient: "recipient"
+        case .reviewID: "review_id"
+        case .reviewBody: "review_body"
+        case .rating: "rating"
+        }
+    }
 }
 
 /// One standard property of an event and its type.
@@ -68,15 +120,13 @@ public struct SpecProperty: Sendable, Equatable {
     /// literal value is written in the property's place instead of a generated one.
     /// Ids, amounts and products are never free, so that they stay consistent.
     public var free: Bool
-    /// The property's name in messages, such as `product_id`; kept so that writing an
-    /// event does not rebuild it from the field for every property.
-    public let name: String
+    /// The property's name in messages, such as `product_id`.
+    public var name: String { field.rawValue }
 
     public init(_ field: StandardField, _ type: SpecType, free: Bool = false) {
         self.field = field
         self.type = type
         self.free = free
-        name = field.rawValue
     }
 }
 

@@ -1,7 +1,9 @@
 /// What a user has put in their cart, and the order amounts it adds up to.
 struct Cart: Sendable {
     struct Line: Sendable {
-        var product: Product
+        /// The product, by index into the catalog.
+        var product: Int
+        var priceMinor: Int64
         var quantity: Int
     }
 
@@ -9,22 +11,22 @@ struct Cart: Sendable {
     var isEmpty: Bool { lines.isEmpty }
 
     /// Adds a product, merging with a line of the same product.
-    mutating func add(_ product: Product, quantity: Int) {
-        if let index = lines.firstIndex(where: { $0.product.id == product.id }) {
+    mutating func add(_ product: Int, priceMinor: Int64, quantity: Int) {
+        if let index = lines.firstIndex(where: { $0.product == product }) {
             lines[index].quantity += quantity
         } else {
-            lines.append(Line(product: product, quantity: quantity))
+            lines.append(Line(product: product, priceMinor: priceMinor, quantity: quantity))
         }
     }
 
     /// Takes the line of a product out of the cart.
-    mutating func remove(productId: String) {
-        lines.removeAll { $0.product.id == productId }
+    mutating func remove(product: Int) {
+        lines.removeAll { $0.product == product }
     }
 
     /// The amounts of an order of this cart, all in minor units.
     func amounts(store: Store, coupon: Coupon?) -> OrderAmounts {
-        let revenue = lines.reduce(Int64(0)) { $0 + $1.product.priceMinor * Int64($1.quantity) }
+        let revenue = lines.reduce(Int64(0)) { $0 + $1.priceMinor * Int64($1.quantity) }
         let discount = coupon.map { Money.share(of: revenue, $0.off) } ?? 0
         let subtotal = revenue - discount
         let tax = Money.share(of: subtotal, store.taxRate)

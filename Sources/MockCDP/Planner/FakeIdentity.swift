@@ -6,18 +6,60 @@
 /// none, the user has no phone number. Streets, cities and postal codes are
 /// public places, never one person's address.
 struct FakeIdentity: Sendable {
-    var firstName: String
-    var lastName: String
-    var email: String
+    /// The identity is drawn for every user but written only by identify calls, so only
+    /// its choices are kept (indices into the locale's book, numbers); the text is made
+    /// when a trait is written.
+    private let book: NameBook
+    private let first: Int
+    private let last: Int
+    private let number: UInt64
+    private let domain: Int
+    private let phoneDraws: UInt64?
+    private let city: Int
+    private let street: Int
+    private let houseNumber: UInt64
+
+    private static let domains = ["example.com", "example.org", "example.net"]
+
+    init(book: NameBook, random: inout RandomStream) {
+        self.book = book
+        first = Int(random.below(UInt64(book.first.count)))
+        last = Int(random.below(UInt64(book.last.count)))
+        number = random.below(1000)
+        domain = Int(random.below(UInt64(Self.domains.count)))
+        phoneDraws = book.phone?.draw(&random)
+        city = Int(random.below(UInt64(book.cities.count)))
+        street = Int(random.below(UInt64(book.streets.count)))
+        houseNumber = 1 + random.below(199)
+    }
+
+    var firstName: String { book.first[first] }
+    var lastName: String { book.last[last] }
+
+    var email: String {
+        "\(Slug.make(firstName)).\(Slug.make(lastName))\(number)@" + Self.domains[domain]
+    }
+
     /// `nil` for locales whose country has no range of numbers reserved for fiction.
-    var phone: String?
-    var address: Address
+    var phone: String? {
+        guard let pattern = book.phone, let phoneDraws else { return nil }
+        return pattern.text(phoneDraws)
+    }
+
+    var address: Address {
+        let city = book.cities[city]
+        let streetName = book.streets[street]
+        return Address(
+            street: book.houseNumberFirst
+                ? "\(houseNumber) \(streetName)" : "\(streetName) \(houseNumber)",
+            city: city.name, state: city.state, postalCode: city.postalCode,
+            country: book.country)
+    }
 
     /// `jade_simon42`: what a sign-up form would get from this person.
     var username: String {
-        let digits = email.prefix { $0 != "@" }.filter(\.isNumber)
-        return Slug.make(firstName).replacingOccurrences(of: "-", with: "") + "_"
-            + Slug.make(lastName).replacingOccurrences(of: "-", with: "") + digits
+        Slug.make(firstName).replacingOccurrences(of: "-", with: "") + "_"
+            + Slug.make(lastName).replacingOccurrences(of: "-", with: "") + String(number)
     }
 
     struct Address: Sendable {
@@ -27,44 +69,86 @@ struct FakeIdentity: Sendable {
         var postalCode: String
         var country: String
     }
+}
 
-    init(locale: String, random: inout RandomStream) {
-        let names = NameBook.book(for: locale)
-        firstName = names.first[Int(random.below(UInt64(names.first.count)))]
-        lastName = names.last[Int(random.below(UInt64(names.last.count)))]
-        let domains = ["example.com", "example.org", "example.net"]
-        let number = random.below(1000)
-        email =
-            "\(Slug.make(firstName)).\(Slug.make(lastName))\(number)@"
-            + domains[Int(random.below(UInt64(domains.count)))]
-        phone = names.phone?(&random)
-        let city = names.cities[Int(random.below(UInt64(names.cities.count)))]
-        let streetName = names.streets[Int(random.below(UInt64(names.streets.count)))]
-        let houseNumber = 1 + random.below(199)
-        address = Address(
-            street: names.houseNumberFirst
-                ? "\(houseNumber) \(streetName)" : "\(streetName) \(houseNumber)",
-            city: city.name, state: city.state, postalCode: city.postalCode, country: names.country)
+/// A telephone number in a range set aside for fiction: fixed text with drawn digits or
+/// choices, such as `+1-` (an area code) `-555-01` (two digits).
+struct PhonePattern: Sendable {
+    enum Part: Sendable {
+        case text(String)
+        case digit
+        case choice([String])
+    }
+
+    let parts: [Part]
+
+    init(_ parts: Part...) {
+        self.parts = parts
+    }
+
+    /// Draws the pattern's digits and choices in order, packed four bits each.
+    func draw(_ random: inout RandomStream) -> UInt64 {
+        var packed: UInt64 = 0
+        var shift: UInt64 = 0
+        for part in parts {
+            switch part {
+            case .text: continue
+            case .digit: packed |= random.below(10) << shift
+            case .choice(let options): packed |= random.below(UInt64(options.count)) << shift
+            }
+            shift += 4
+        }
+        return packed
+    }
+
+    /// The number with the draws of `draw` in place.
+    func text(_ draws: UInt64) -> String {
+        var text = ""
+        var rest = draws
+        for part in parts {
+            switch part {
+            case .text(let fixed):
+                text += fixed
+                continue
+            case .digit: text += String(rest & 0xF)
+            case .choice(let options): text += options[Int(rest & 0xF)]
+            }
+            rest >>= 4
+        }
+        return text
     }
 }
 
-/// Names, streets and cities of one locale.
-struct NameBook: Sendable {
+/// Names, streets and cities of one locale. A class, so that every user's identity
+/// refers to its locale's book rather than copying it.
+final class NameBook: Sendable {
     struct City: Sendable {
         var name: String
         var state: String?
         var postalCode: String
     }
 
-    var first: [String]
-    var last: [String]
-    var streets: [String]
-    var cities: [City]
-    var country: String
-    var houseNumberFirst: Bool
-    /// Makes a phone number in a range that is not assigned to real subscribers, where
-    /// the country has such a range.
-    var phone: (@Sendable (inout RandomStream) -> String)?
+    let first: [String]
+    let last: [String]
+    let streets: [String]
+    let cities: [City]
+    let country: String
+    let houseNumberFirst: Bool
+    /// The range of numbers not assigned to real subscribers, where the country has one.
+    let phone: PhonePattern?
+
+    init(
+        first: [String], last: [String], streets: [String], cities: [City], country: String,
+        houseNumberFirst: Bool, phone: PhonePattern?
+    ) {
+        self.first = first
+        self.last = last
+        self.streets = streets
+        self.cities = cities
+        self.country = country
+        self.houseNumberFirst = houseNumberFirst
+        self.phone = phone
+    }
 
     /// The book of a locale: its own, else its language's (`fr-BE` gets `fr-FR`),
     /// else `en-US`.
@@ -83,18 +167,8 @@ struct NameBook: Sendable {
     ]
 
     /// A number in the North American plan's fiction block, 555-0100 to 555-0199.
-    private static func northAmerican(_ areaCodes: [String])
-        -> @Sendable (inout RandomStream)
-        -> String
-    {
-        { random in
-            let area = areaCodes[Int(random.below(UInt64(areaCodes.count)))]
-            return "+1-\(area)-555-01\(digits(2, &random))"
-        }
-    }
-
-    private static func digits(_ count: Int, _ random: inout RandomStream) -> String {
-        String((0..<count).map { _ in Character(String(random.below(10))) })
+    private static func northAmerican(_ areaCodes: [String]) -> PhonePattern {
+        PhonePattern(.text("+1-"), .choice(areaCodes), .text("-555-01"), .digit, .digit)
     }
 
     private static let books: [String: NameBook] = [
@@ -139,7 +213,7 @@ struct NameBook: Sendable {
             ],
             country: "GB", houseNumberFirst: true,
             // Ofcom keeps 07700 900000 to 900999 for drama.
-            phone: { "+44 7700 900\(digits(3, &$0))" }),
+            phone: PhonePattern(.text("+44 7700 900"), .digit, .digit, .digit)),
         "de-DE": NameBook(
             first: [
                 "Lukas", "Anna", "Leon", "Lea", "Paul", "Hannah", "Jonas", "Lena", "Felix", "Marie",
@@ -157,7 +231,7 @@ struct NameBook: Sendable {
             ],
             country: "DE", houseNumberFirst: false,
             // The Bundesnetzagentur sets 0171 39200 00 to 99 aside for fiction.
-            phone: { "+49 171 39200\(digits(2, &$0))" }),
+            phone: PhonePattern(.text("+49 171 39200"), .digit, .digit)),
         "fr-FR": NameBook(
             first: [
                 "Gabriel", "Louise", "Raphaël", "Jade", "Léo", "Emma", "Louis", "Chloé", "Hugo",
@@ -177,7 +251,8 @@ struct NameBook: Sendable {
             ],
             country: "FR", houseNumberFirst: true,
             // ARCEP reserves 01 99 00 xx xx and 06 39 98 xx xx for audiovisual works.
-            phone: { "+33 6 39 98 \(digits(2, &$0)) \(digits(2, &$0))" }),
+            phone: PhonePattern(
+                .text("+33 6 39 98 "), .digit, .digit, .text(" "), .digit, .digit)),
         "es-ES": NameBook(
             first: [
                 "Hugo", "Lucía", "Martín", "Sofía", "Pablo", "María", "Daniel", "Paula",
@@ -301,7 +376,9 @@ struct NameBook: Sendable {
             ],
             country: "AU", houseNumberFirst: true,
             // ACMA keeps 5550 xxxx in each geographic area code for drama.
-            phone: { "+61 \(["2", "3", "7", "8"][Int($0.below(4))]) 5550 \(digits(4, &$0))" }),
+            phone: PhonePattern(
+                .text("+61 "), .choice(["2", "3", "7", "8"]), .text(" 5550 "), .digit, .digit,
+                .digit, .digit)),
         "it-IT": NameBook(
             first: [
                 "Leonardo", "Sofia", "Francesco", "Giulia", "Alessandro", "Aurora", "Lorenzo",

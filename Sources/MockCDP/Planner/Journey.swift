@@ -5,57 +5,76 @@
 struct Journey {
     private let catalog: PlannerCatalog
     private let profile: UserProfile
-    private var plan: Plan { catalog.plan }
 
-    /// The messages written so far; their JSON is a range of `writer`'s bytes until the end.
-    private var events: [(event: TimelineEvent, range: Range<Int>)] = []
-    /// One buffer for all of this user's messages, one after the other.
-    private var writer = JSONWriter(capacity: 4096)
-    /// The members of `context` that stay the same for the user, encoded once.
-    private var userContext: [UInt8]?
-    private var campaignContext: [UInt8]?
-    /// `anonymousId`, and `anonymousId` with `userId`, encoded once.
-    private var anonymousMembers: [UInt8]?
-    private var identifiedMembers: [UInt8]?
+    /// The messages written so far, and the buffer their JSON is written to.
+    private var buffers: JourneyBuffers
+    /// Whether to keep the steps reached and the visits made, for reports.
+    private let recordsVisits: Bool
+    /// Where members that stay the same for the user were first written in the buffer, to
+    /// be copied from there into later messages: `library` to `userAgent` of `context`,
+    /// the campaign, `anonymousId`, and `anonymousId` with `userId`.
+    private var userContext: Range<Int>?
+    private var campaignContext: Range<Int>?
+    private var anonymousMembers: Range<Int>?
+    private var identifiedMembers: Range<Int>?
     private var sequence: UInt64 = 0
     private var lastMillis: Int64?
     private var sessionId: Int64 = 0
     private var sessions = 0
-    private var userId: String?
+    /// Where the `sessionId` member of the current session was first written in the buffer.
+    private var sessionMember: (id: Int64, range: Range<Int>)?
+    /// Whether the user has signed in, so that messages carry their `userId`.
+    private var signedIn = false
     private var page: PageView
     private var landing = true
+    /// The visit being walked: 0 for the arrival, then 1, 2… for returns.
+    private var visitNumber = 0
     private var shopping: Shopping
     /// The app's name, version and bundle id, for users who shop in the app.
     private let appIdentity: AppIdentity?
-    /// The steps this user converted to, in order, over all visits.
+    /// The steps this user converted to, in order, over all visits (when recording visits).
     private(set) var reached: [StepReference] = []
-    /// Each visit's funnel and reached steps, the first visit first.
+    /// Each visit's funnel and reached steps, the first visit first (when recording visits).
     private(set) var visits: [JourneyVisit] = []
 
-    init(catalog: PlannerCatalog, profile: UserProfile) {
+    /// - Parameters:
+    ///   - buffers: buffers to write into, emptied first; `takeBuffers()` hands them back.
+    ///   - recordsVisits: whether to keep `reached` and `visits`.
+    init(
+        catalog: PlannerCatalog, profile: UserProfile, buffers: JourneyBuffers = JourneyBuffers(),
+        recordsVisits: Bool = true
+    ) {
         self.catalog = catalog
         self.profile = profile
+        self.buffers = buffers
+        self.buffers.empty()
+        self.recordsVisits = recordsVisits
         shopping = Shopping(catalog: catalog, user: profile.index)
         appIdentity = profile.platform.isApp ? AppIdentity(site: catalog.plan.site) : nil
-        page = PageView(
-            path: "/", title: catalog.plan.site.name, site: catalog.plan.site, referrer: "")
+        page = PageView(page: catalog.startPage, referrer: PageView.noReferrer)
+    }
+
+    /// Hands the buffers back for the next user's journey, leaving this one without them.
+    mutating func takeBuffers() -> JourneyBuffers {
+        let taken = buffers
+        buffers = .none
+        return taken
     }
 
     /// Expands the journey of a user who arrives at `arrival`; events are in time order.
     mutating func run(arrival: Int64) -> [TimelineEvent] {
         var cursor = arrival
         if profile.identifiedOnArrival {
-            userId = profile.userId
-            cursor = emit(at: cursor, step: nil, type: "identify") { journey, writer in
+            signedIn = true
+            cursor = emit(at: cursor, step: nil, header: PlannedStep.arrivalIdentifyHeader) { journey, writer in
                 journey.writeIdentify(&writer, extra: JSONObject())
             }
         }
         cursor = walk(funnel: profile.funnelIndex, visit: 0, from: cursor)
-        if let returning = plan.population.returning {
-            var random = RandomStream(
-                plan.seed, UInt64(profile.index), RandomStream.key("returning"))
+        if let returning = catalog.plan.population.returning {
+            var random = RandomStream(catalog.plan.seed, UInt64(profile.index), Self.returningKey)
             if random.chance(returning.share) {
-                let end = plan.startMillis + plan.durationMillis
+                let end = catalog.plan.startMillis + catalog.plan.durationMillis
                 for visit in 1...max(1, random.int(in: returning.visits)) {
                     let start = (lastMillis ?? cursor) + returning.after.sample(&random)
                     let funnel = random.index(weights: catalog.funnelWeights)
@@ -66,28 +85,32 @@ struct Journey {
                 }
             }
         }
-        let buffer = writer.bytes[...]
-        return events.map { event, range in
+        let buffer = buffers.writer.bytes[...]
+        return buffers.events.map { event, range in
             var event = event
             event.bytes = buffer[range]
             return event
         }
     }
 
+    private static let returningKey = RandomStream.key("returning")
+
     /// One visit: the walk through a funnel's steps from `start`; returns the last event's time.
     private mutating func walk(funnel funnelIndex: Int, visit: Int, from start: Int64) -> Int64 {
         var cursor = start
-        let funnel = plan.funnels[funnelIndex]
+        visitNumber = visit
         var arms: [Int: Int] = [:]
         var reachedNow: [StepReference] = []
         defer {
-            visits.append(
-                JourneyVisit(
-                    user: profile.index, number: visit, funnel: funnelIndex, cohort: profile.cohort,
-                    startMillis: start, reached: reachedNow))
+            if recordsVisits {
+                visits.append(
+                    JourneyVisit(
+                        user: profile.index, number: visit, funnel: funnelIndex,
+                        cohort: profile.cohort, startMillis: start, reached: reachedNow))
+            }
         }
-        for (index, step) in funnel.steps.enumerated() {
-            if let position = step.branch {
+        for planned in catalog.funnelSteps[funnelIndex] {
+            if let position = planned.step.branch {
                 let arm =
                     arms[position.branch]
                     ?? catalog.arm(
@@ -96,94 +119,100 @@ struct Journey {
                 arms[position.branch] = arm
                 guard arm == position.arm else { continue }
             }
+            let index = UInt64(planned.reference.step)
             // The first visit keeps the keys that scenarios without returning users have.
             var random =
                 visit == 0
                 ? RandomStream(
-                    plan.seed, UInt64(profile.index), catalog.funnelKeys[funnelIndex],
-                    UInt64(index))
+                    catalog.plan.seed, UInt64(profile.index), catalog.funnelKeys[funnelIndex],
+                    index)
                 : RandomStream(
-                    plan.seed, UInt64(profile.index), catalog.funnelKeys[funnelIndex],
-                    UInt64(index), RandomStream.key("visit"), UInt64(visit))
-            guard random.chance(profile.rate(of: step)) else {
-                if step.optional { continue }
+                    catalog.plan.seed, UInt64(profile.index), catalog.funnelKeys[funnelIndex],
+                    index, Self.visitKey, UInt64(visit))
+            guard random.chance(profile.rate(of: planned.step)) else {
+                if planned.step.optional { continue }
                 break
             }
             // A user whose cart (or wishlist) is empty has nothing left to check out.
-            if case .track(_, let role) = step.call, !shopping.canPerform(role) {
-                if step.optional { continue }
+            if planned.kind == .track, !shopping.canPerform(planned.role) {
+                if planned.step.optional { continue }
                 break
             }
-            let reference = StepReference(funnel: funnelIndex, step: index)
-            reached.append(reference)
-            reachedNow.append(reference)
-            for _ in 0..<random.int(in: step.repeats) {
-                let wait = step.after.sample(&random)
-                cursor = perform(step, at: cursor + wait, reference: reference, random: &random)
+            if recordsVisits {
+                reached.append(planned.reference)
+                reachedNow.append(planned.reference)
+            }
+            for _ in 0..<random.int(in: planned.step.repeats) {
+                let wait = planned.step.after.sample(&random)
+                cursor = perform(planned, at: cursor + wait, random: &random)
             }
         }
         return cursor
     }
 
+    private static let visitKey = RandomStream.key("visit")
+
     // MARK: Steps
 
     private mutating func perform(
-        _ step: Step, at millis: Int64, reference: StepReference, random: inout RandomStream
+        _ planned: PlannedStep, at millis: Int64, random: inout RandomStream
     ) -> Int64 {
-        switch step.call {
-        case .page(let call):
-            return view(call, properties: step.properties, at: millis, reference: reference)
-        case .screen(let name):
-            let path = name == "Home" ? "/" : "/" + Slug.make(name)
-            let call = PageCall(name: name, path: path, title: siteTitle(name))
-            return view(call, properties: step.properties, at: millis, reference: reference)
+        let reference = planned.reference
+        switch planned.kind {
+        case .view:
+            return view(planned, at: millis)
         case .group:
-            return emit(at: millis, step: reference, type: "group") { journey, writer in
-                journey.writeGroup(&writer, extra: step.properties)
+            return emit(at: millis, step: reference, header: planned.header) { journey, writer in
+                journey.writeGroup(&writer, extra: planned.step.properties)
             }
         case .alias:
-            userId = profile.userId
-            return emit(at: millis, step: reference, type: "alias") { journey, writer in
+            signedIn = true
+            return emit(at: millis, step: reference, header: planned.header) { journey, writer in
                 writer.key("previousId")
-                writer.string(journey.profile.anonymousId)
+                journey.profile.writeAnonymousId(&writer)
             }
         case .identify:
-            userId = profile.userId
-            return emit(at: millis, step: reference, type: "identify") { journey, writer in
-                journey.writeIdentify(&writer, extra: step.properties)
+            signedIn = true
+            return emit(at: millis, step: reference, header: planned.header) { journey, writer in
+                journey.writeIdentify(&writer, extra: planned.step.properties)
             }
-        case .track(let event, let role):
-            let spec = EcommerceSpec.event(named: event)
-            if let spec, let target = shopping.prepare(spec, step: step, random: &random) {
-                visit(path: target.path, title: siteTitle(target.title))
+        case .track:
+            let spec = planned.spec
+            switch spec.flatMap({ shopping.prepare($0, step: planned.step, random: &random) }) {
+            case .product(let index):
+                visit(
+                    path: catalog.productPaths[index], title: catalog.productTitles[index],
+                    page: catalog.productPages[index])
+            case .page(let path, let name):
+                visit(path: path, title: siteTitle(name))
+            case nil: break
             }
-            let time = emit(at: millis, step: reference, type: "track", label: ("event", event)) {
+            let time = emit(at: millis, step: reference, header: planned.header) {
                 journey, writer in
-                journey.writeTrack(&writer, spec: spec, step: step)
+                journey.writeTrack(&writer, spec: spec, step: planned.step)
             }
-            shopping.finish(role)
+            shopping.finish(planned.role)
             return time
         }
     }
 
     /// A page view: a page call on the web, a screen call of the same name in the app.
-    private mutating func view(
-        _ call: PageCall, properties: JSONObject, at millis: Int64, reference: StepReference
-    ) -> Int64 {
-        visit(path: call.path, title: call.title)
+    private mutating func view(_ planned: PlannedStep, at millis: Int64) -> Int64 {
+        guard let (call, page) = planned.viewed else { return millis }
+        visit(path: call.path, title: call.title, page: page, step: planned.reference)
         guard profile.platform.isApp else {
-            return emit(at: millis, step: reference, type: "page", label: ("name", call.name)) {
+            return emit(at: millis, step: planned.reference, header: planned.header) {
                 journey, writer in
-                journey.writePage(&writer, call, properties: properties)
+                journey.writePage(&writer, call, properties: planned.step.properties)
             }
         }
-        return emit(at: millis, step: reference, type: "screen", label: ("name", call.name)) {
+        return emit(at: millis, step: planned.reference, header: planned.appHeader) {
             _, writer in
             writer.key("properties")
             writer.beginObject()
             writer.key("name")
             writer.string(call.name)
-            writer.members(of: properties)
+            writer.members(of: planned.step.properties)
             writer.endObject()
         }
     }
@@ -191,34 +220,50 @@ struct Journey {
     /// Moves the user to a page; the first page of a visit is a landing page. The first
     /// visit's landing page carries the campaign's UTM parameters; returning users come back
     /// directly.
-    private mutating func visit(path: String, title: String) {
+    /// - Parameter page: the page at `path`, when it was encoded before.
+    /// - Parameters:
+    ///   - page: the page at `path`, when it was encoded before.
+    ///   - step: the page or screen step that views it, whose landing pages were encoded
+    ///     before.
+    private mutating func visit(
+        path: String, title: String, page known: SitePage? = nil, step: StepReference? = nil
+    ) {
         if landing {
             landing = false
-            let campaign = visits.isEmpty ? profile.campaign : nil
+            if visitNumber == 0, profile.hasCampaign {
+                let choices = profile.choices
+                let campaign = profile.campaignIndex
+                page = PageView(
+                    page: step.flatMap { choices.landingPages[campaign][$0.funnel][$0.step] }
+                        ?? SitePage(
+                            path: path, title: title, site: catalog.plan.site,
+                            search: choices.campaignQueries[campaign]),
+                    referrer: choices.campaignReferrers[campaign])
+                return
+            }
             page = PageView(
-                path: path, title: title, site: plan.site,
-                referrer: campaign.map(Self.referrer) ?? "", campaign: campaign)
+                page: known ?? SitePage(path: path, title: title, site: catalog.plan.site),
+                referrer: PageView.noReferrer)
         } else {
-            page = PageView(path: path, title: title, site: plan.site, referrer: page.url)
+            page = PageView(
+                page: known ?? SitePage(path: path, title: title, site: catalog.plan.site),
+                referrer: page.page.url)
         }
     }
 
     /// A page title in the site's style: `Trail Runner | Example Shop`.
     private func siteTitle(_ name: String) -> String {
-        "\(name) | \(plan.site.name)"
-    }
-
-    private static func referrer(_ campaign: Campaign) -> String {
-        campaign.medium == "email" ? "" : "https://www.\(Slug.make(campaign.source)).com/"
+        PlannerCatalog.siteTitle(name, site: catalog.plan.site)
     }
 
     // MARK: Messages
 
     /// Writes one message at `millis` (or just after the user's previous one, so that a
     /// user's events keep their order), and returns the time it was given.
+    /// - Parameter header: the message's first members, `type` and the event or page name,
+    ///   as the catalog encoded them.
     private mutating func emit(
-        at millis: Int64, step: StepReference?, type: String,
-        label: (key: String, value: String)? = nil,
+        at millis: Int64, step: StepReference?, header: [UInt8],
         body: (inout Journey, inout JSONWriter) -> Void
     ) -> Int64 {
         let time = lastMillis.map { max(millis, $0 + 1) } ?? millis
@@ -228,57 +273,56 @@ struct Journey {
         }
         lastMillis = time
 
-        var random = RandomStream(plan.seed, UInt64(profile.index), Self.messageKey, sequence)
+        var random = RandomStream(catalog.plan.seed, UInt64(profile.index), Self.messageKey, sequence)
         sequence += 1
         let messageId = Identifiers.uuidBits(&random)
 
-        var writer = self.writer
-        self.writer = JSONWriter(capacity: 0)
+        var writer = buffers.writer
+        buffers.writer = JSONWriter(capacity: 0)
         let start = writer.count
         writer.beginTopLevelValue()
         writer.beginObject()
-        writer.key("type")
-        writer.string(type)
-        if let label {
-            writer.key(label.key)
-            writer.string(label.value)
-        }
+        writer.fragment(header)
         writer.key("messageId")
         writer.plainString { Identifiers.appendUUID(messageId, to: &$0) }
         writer.key("timestamp")
         writer.timestamp(millis: time)
-        if userId == nil {
-            if anonymousMembers == nil { anonymousMembers = encodeIds(userId: nil) }
-            writer.fragment(anonymousMembers ?? [])
+        if !signedIn {
+            if let anonymousMembers {
+                writer.repeatMembers(anonymousMembers)
+            } else {
+                anonymousMembers = writer.recordMembers { writeIds(&$0, signedIn: false) }
+            }
         } else {
-            if identifiedMembers == nil { identifiedMembers = encodeIds(userId: userId) }
-            writer.fragment(identifiedMembers ?? [])
+            if let identifiedMembers {
+                writer.repeatMembers(identifiedMembers)
+            } else {
+                identifiedMembers = writer.recordMembers { writeIds(&$0, signedIn: true) }
+            }
         }
         body(&self, &writer)
         writeContext(&writer)
         writer.endObject()
-        events.append(
+        buffers.events.append(
             (
                 TimelineEvent(
                     millis: time, messageIdBits: messageId, bytes: [], user: profile.index,
                     step: step),
                 start..<writer.count
             ))
-        self.writer = writer
+        buffers.writer = writer
         return time
     }
 
     private static let messageKey = RandomStream.key("message")
 
-    private func encodeIds(userId: String?) -> [UInt8] {
-        var writer = JSONWriter(capacity: 128)
+    private func writeIds(_ writer: inout JSONWriter, signedIn: Bool) {
         writer.key("anonymousId")
-        writer.string(profile.anonymousId)
-        if let userId {
+        profile.writeAnonymousId(&writer)
+        if signedIn {
             writer.key("userId")
-            writer.string(userId)
+            profile.writeUserId(&writer)
         }
-        return writer.bytes
     }
 
     private func writePage(_ writer: inout JSONWriter, _ call: PageCall, properties: JSONObject) {
@@ -299,7 +343,8 @@ struct Journey {
         writer.key("traits")
         writer.beginObject()
         let identity = profile.identity
-        for trait in plan.population.traits {
+        let address = identity.address
+        for trait in catalog.plan.population.traits {
             switch trait {
             case .name:
                 writer.key("firstName")
@@ -320,17 +365,17 @@ struct Journey {
                 writer.key("address")
                 writer.beginObject()
                 writer.key("street")
-                writer.string(identity.address.street)
+                writer.string(address.street)
                 writer.key("city")
-                writer.string(identity.address.city)
-                if let state = identity.address.state {
+                writer.string(address.city)
+                if let state = address.state {
                     writer.key("state")
                     writer.string(state)
                 }
                 writer.key("postalCode")
-                writer.string(identity.address.postalCode)
+                writer.string(address.postalCode)
                 writer.key("country")
-                writer.string(identity.address.country)
+                writer.string(address.country)
                 writer.endObject()
             case .createdAt:
                 writer.key("createdAt")
@@ -349,9 +394,9 @@ struct Journey {
 
     /// The user's company: one of the scenario's pool, drawn once per user.
     private func writeGroup(_ writer: inout JSONWriter, extra: JSONObject) {
-        var random = RandomStream(plan.seed, UInt64(profile.index), RandomStream.key("group"))
+        var random = RandomStream(catalog.plan.seed, UInt64(profile.index), RandomStream.key("group"))
         let company = Company(
-            seed: plan.seed, number: Int(random.below(UInt64(CompanyBook.poolSize))))
+            seed: catalog.plan.seed, number: Int(random.below(UInt64(CompanyBook.poolSize))))
         writer.key("groupId")
         writer.string(company.groupId)
         writer.key("traits")
@@ -380,7 +425,7 @@ struct Journey {
         // Literal values of free properties were written in their place already.
         for member in step.properties.members
         where !spec.properties.contains(where: { $0.free && $0.name == member.key }) {
-            writer.key(member.key)
+            writer.key(named: member.key)
             writer.value(member.value)
         }
         writer.endObject()
@@ -445,49 +490,54 @@ struct Journey {
     private mutating func writeContext(_ writer: inout JSONWriter) {
         writer.key("context")
         writer.beginObject()
-        if userContext == nil { userContext = encodeUserContext() }
-        writer.fragment(userContext ?? [])
-        if let app = profile.app, let identity = appIdentity {
-            writeAppContext(&writer, app, identity)
+        if let userContext {
+            writer.repeatMembers(userContext)
         } else {
-            writer.key("userAgent")
-            writer.string(profile.userAgent)
+            userContext = writer.recordMembers { writeUserContext(&$0) }
+        }
+        if !profile.platform.isApp {
             writer.key("page")
             writer.beginObject()
             page.writeFields(&writer)
             writer.endObject()
         }
         // The campaign a user landed from is their first session's attribution.
-        if sessions == 1, let campaign = profile.campaign {
-            if campaignContext == nil { campaignContext = Self.encodeCampaign(campaign) }
-            writer.fragment(campaignContext ?? [])
+        if sessions == 1, profile.hasCampaign {
+            if let campaignContext {
+                writer.repeatMembers(campaignContext)
+            } else if let campaign = profile.campaign {
+                campaignContext = writer.recordMembers { Self.writeCampaign(&$0, campaign) }
+            }
         }
-        writer.key("sessionId")
-        writer.int(sessionId)
+        // The session changes seldom, so its member is written once per session and copied.
+        if let session = sessionMember, session.id == sessionId {
+            writer.repeatMembers(session.range)
+        } else {
+            let range = writer.recordMembers {
+                $0.key("sessionId")
+                $0.int(sessionId)
+            }
+            sessionMember = (sessionId, range)
+        }
         writer.endObject()
     }
 
-    /// `library`, `ip`, `locale` and `timezone`: the same in every message of the user.
-    private func encodeUserContext() -> [UInt8] {
-        var writer = JSONWriter(capacity: 256)
-        writer.key("library")
-        writer.beginObject()
-        writer.key("name")
-        writer.string(Release.name)
-        writer.key("version")
-        writer.string(Release.version)
-        writer.endObject()
+    /// `library`, `ip`, `locale`, `timezone`, `userAgent` and, in the app, the app's
+    /// blocks: the same in every message of the user.
+    private func writeUserContext(_ writer: inout JSONWriter) {
+        writer.fragment(catalog.libraryMember)
         writer.key("ip")
-        writer.string(profile.ip)
-        writer.key("locale")
-        writer.string(profile.locale)
-        writer.key("timezone")
-        writer.string(profile.timezone)
-        return writer.bytes
+        profile.writeIP(&writer)
+        writer.fragment(profile.choices.localeMembers[profile.localeIndex])
+        writer.fragment(profile.choices.timezoneMembers[profile.timezoneIndex])
+        if let app = profile.app, let identity = appIdentity {
+            writeAppContext(&writer, app, identity)
+        } else {
+            writer.fragment(UserAgents.members(forDevice: profile.device)[profile.userAgentIndex])
+        }
     }
 
-    private static func encodeCampaign(_ campaign: Campaign) -> [UInt8] {
-        var writer = JSONWriter(capacity: 256)
+    private static func writeCampaign(_ writer: inout JSONWriter, _ campaign: Campaign) {
         writer.key("campaign")
         writer.beginObject()
         writer.key("name")
@@ -505,6 +555,22 @@ struct Journey {
             writer.string(content)
         }
         writer.endObject()
-        return writer.bytes
+    }
+}
+
+/// The buffers a journey writes into, kept from one user to the next so that expanding a
+/// user does not allocate them again.
+struct JourneyBuffers {
+    /// The messages written so far; their JSON is a range of `writer`'s bytes until the end.
+    var events: [(event: TimelineEvent, range: Range<Int>)] = []
+    /// One buffer for all of a user's messages, one after the other.
+    var writer = JSONWriter(capacity: 4096)
+
+    /// Buffers with no memory of their own, to leave in the place of buffers handed on.
+    static var none: JourneyBuffers { JourneyBuffers(events: [], writer: JSONWriter(capacity: 0)) }
+
+    mutating func empty() {
+        events.removeAll(keepingCapacity: true)
+        writer.reset()
     }
 }

@@ -1,19 +1,33 @@
-/// The page a user is on: what `context.page` and page properties describe.
-struct PageView: Sendable {
-    var path: String
-    var title: String
-    var url: String
-    var referrer: String
-    /// The query string of the page, with UTM parameters on a campaign's landing page.
-    var search: String
+/// A page of the site as the messages describe it: its members of `context.page` and of
+/// page properties, encoded once per page rather than once per message. A class, so that
+/// the pages a user moves through are shared rather than copied.
+final class SitePage: Sendable {
+    /// `"path":"/products/trail-runner"`.
+    let pathMember: [UInt8]
+    /// `"search":"…","title":"…","url":"…"`: the members after the referrer.
+    let laterMembers: [UInt8]
+    /// The page's URL as a JSON string, which is the referrer of the page a user goes to next.
+    let url: [UInt8]
 
-    /// - Parameter campaign: the campaign whose UTM parameters the URL carries, on a landing page.
-    init(path: String, title: String, site: Site, referrer: String, campaign: Campaign? = nil) {
-        self.path = path
-        self.title = title
-        self.referrer = referrer
-        search = campaign.map(Self.utmQuery) ?? ""
-        url = site.url + path + search
+    /// - Parameter search: the query string, such as a campaign's UTM parameters on a
+    ///   landing page.
+    init(path: String, title: String, site: Site, search: String = "") {
+        let url = site.url + path + search
+        var writer = JSONWriter(capacity: 64 + path.utf8.count)
+        writer.key("path")
+        writer.string(path)
+        pathMember = writer.bytes
+        writer = JSONWriter(capacity: 64 + url.utf8.count)
+        writer.string(url)
+        self.url = writer.bytes
+        writer = JSONWriter(capacity: 128 + 2 * url.utf8.count + title.utf8.count)
+        writer.key("search")
+        writer.string(search)
+        writer.key("title")
+        writer.string(title)
+        writer.key("url")
+        writer.fragment(self.url)
+        laterMembers = writer.bytes
     }
 
     /// `?utm_source=…&utm_medium=…&utm_campaign=…`, percent-encoded.
@@ -50,18 +64,23 @@ struct PageView: Sendable {
             }
         }
     }
+}
 
-    /// Writes `path`, `referrer`, `search`, `title` and `url`, the fields Segment's page spec names.
+/// The page a user is on, and the page they came from.
+struct PageView: Sendable {
+    let page: SitePage
+    /// The referrer as a JSON string: the previous page's URL, a campaign's site, or empty.
+    let referrer: [UInt8]
+
+    /// The referrer `""`, for a page reached directly.
+    static let noReferrer = Array(#""""#.utf8)
+
+    /// Writes `path`, `referrer`, `search`, `title` and `url`, the fields Segment's page spec
+    /// names, as members of the object being written.
     func writeFields(_ writer: inout JSONWriter) {
-        writer.key("path")
-        writer.string(path)
+        writer.fragment(page.pathMember)
         writer.key("referrer")
-        writer.string(referrer)
-        writer.key("search")
-        writer.string(search)
-        writer.key("title")
-        writer.string(title)
-        writer.key("url")
-        writer.string(url)
+        writer.fragment(referrer)
+        writer.fragment(page.laterMembers)
     }
 }

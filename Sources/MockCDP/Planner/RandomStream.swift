@@ -9,17 +9,51 @@ import Foundation
 public struct RandomStream: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    /// A stream for the given key parts, such as `(seed, user, step)`.
-    public init(_ parts: UInt64...) {
-        self.init(key: parts)
+    /// A stream for the given key parts, such as `[seed, user, step]`.
+    public init(key parts: [UInt64]) {
+        state = Self.initialState
+        for part in parts { absorb(part) }
     }
 
-    public init(key parts: [UInt64]) {
-        var state: UInt64 = 0x6D6F_636B_6364_7031
-        for part in parts {
-            state = Self.mix(state ^ Self.mix(part &+ 0x9E37_79B9_7F4A_7C15))
-        }
-        self.state = state
+    // Streams are made for every message and step, so keys of two to six parts, such as
+    // `(seed, user, step)`, have initialisers that do not gather the parts into an array.
+
+    public init(_ first: UInt64, _ second: UInt64) {
+        state = Self.initialState
+        absorb(first)
+        absorb(second)
+    }
+
+    public init(_ first: UInt64, _ second: UInt64, _ third: UInt64) {
+        self.init(first, second)
+        absorb(third)
+    }
+
+    public init(_ first: UInt64, _ second: UInt64, _ third: UInt64, _ fourth: UInt64) {
+        self.init(first, second, third)
+        absorb(fourth)
+    }
+
+    public init(
+        _ first: UInt64, _ second: UInt64, _ third: UInt64, _ fourth: UInt64, _ fifth: UInt64
+    ) {
+        self.init(first, second, third, fourth)
+        absorb(fifth)
+    }
+
+    public init(
+        _ first: UInt64, _ second: UInt64, _ third: UInt64, _ fourth: UInt64, _ fifth: UInt64,
+        _ sixth: UInt64
+    ) {
+        self.init(first, second, third, fourth, fifth)
+        absorb(sixth)
+    }
+
+    private static let initialState: UInt64 = 0x6D6F_636B_6364_7031
+
+    @inline(__always)
+    private mutating func absorb(_ part: UInt64) {
+        state = Self.mix(state ^ Self.mix(part &+ 0x9E37_79B9_7F4A_7C15))
     }
 
     public mutating func next() -> UInt64 {

@@ -1,3 +1,10 @@
+/// Where an e-commerce event takes the user: a product's page, or another page of the site.
+enum PageTarget {
+    case product(Int)
+    /// A page by path and name; its title is the name in the site's style.
+    case page(path: String, name: String)
+}
+
 /// One user's shopping state: cart, checkout, coupons, wishlist, orders, and what the
 /// current e-commerce event describes.
 ///
@@ -48,7 +55,6 @@ struct Shopping {
     private let catalog: PlannerCatalog
     private let seed: UInt64
     private let user: UInt64
-    private var plan: Plan { catalog.plan }
 
     private(set) var cart = Cart()
     private var cartId: String?
@@ -96,10 +102,10 @@ struct Shopping {
     }
 
     /// Applies the effect of an event before it is written, and returns the page the
-    /// user is on for it (path and title), if the event moves them.
-    mutating func prepare(_ event: SpecEvent, step: Step, random: inout RandomStream) -> (
-        path: String, title: String
-    )? {
+    /// user is on for it, if the event moves them.
+    mutating func prepare(_ event: SpecEvent, step: Step, random: inout RandomStream)
+        -> PageTarget?
+    {
         let role = event.role
         switch role {
         case .plain:
@@ -107,10 +113,12 @@ struct Shopping {
         case .search:
             let item = catalog.products[catalog.pickProduct(&random)]
             query = (item.category ?? item.name).lowercased()
-            return ("/search", "Search")
+            return .page(path: "/search", name: "Search")
         case .productList:
             list = makeList(filtered: event.has(.filters), &random)
-            return list.map { ("/collections/" + Slug.make($0.category), $0.category) }
+            return list.map {
+                .page(path: "/collections/" + Slug.make($0.category), name: $0.category)
+            }
         case .promotion:
             if promotion == nil {
                 let item = catalog.products[catalog.pickProduct(&random)]
@@ -144,7 +152,7 @@ struct Shopping {
             case .addToCart:
                 ensureCart()
                 quantity = random.int(in: step.quantity)
-                cart.add(catalog.products[index], quantity: quantity)
+                cart.add(index, priceMinor: catalog.products[index].priceMinor, quantity: quantity)
                 checkout = nil
             case .wishlistAdd:
                 if wishlistId == nil { wishlistId = makeId("wishlist") }
@@ -155,33 +163,34 @@ struct Shopping {
                 review = makeReview(&random)
             default: break
             }
-            return (catalog.productPaths[index], catalog.products[index].name)
+            return .product(index)
         case .removeFromCart:
             let line = cart.lines[Int(random.below(UInt64(cart.lines.count)))]
-            product = catalog.productIndex(id: line.product.id)
+            product = line.product
             quantity = line.quantity
-            cart.remove(productId: line.product.id)
+            cart.remove(product: line.product)
             checkout = nil
-            return ("/cart", "Cart")
+            return .page(path: "/cart", name: "Cart")
         case .wishlistRemove, .wishlistToCart:
             let index = wishlist.removeLast()
             product = index
             quantity = 1
             if role == .wishlistToCart {
                 ensureCart()
-                cart.add(catalog.products[index], quantity: 1)
+                cart.add(index, priceMinor: catalog.products[index].priceMinor, quantity: 1)
                 checkout = nil
             }
-            return ("/wishlist", "Wishlist")
+            return .page(path: "/wishlist", name: "Wishlist")
         case .cart:
-            return ("/cart", "Cart")
+            return .page(path: "/cart", name: "Cart")
         case .cartShare:
             share = makeShare(about: "my cart", &random)
-            return ("/cart", "Cart")
+            return .page(path: "/cart", name: "Cart")
         case .checkout, .order:
             ensureCheckout(&random)
             return role == .order
-                ? ("/checkout/confirmation", "Order Confirmation") : ("/checkout", "Checkout")
+                ? .page(path: "/checkout/confirmation", name: "Order Confirmation")
+                : .page(path: "/checkout", name: "Checkout")
         case .checkoutStep, .checkoutProgress:
             ensureCheckout(&random)
             if role == .checkoutStep || checkoutStep == 0 { checkoutStep += 1 }
@@ -193,9 +202,9 @@ struct Shopping {
                     payment[random.index(weights: [55, 25, 15, 5])]
                 )
             }
-            return ("/checkout", "Checkout")
+            return .page(path: "/checkout", name: "Checkout")
         case .orderFollowUp:
-            return ("/account/orders", "Your Orders")
+            return .page(path: "/account/orders", name: "Your Orders")
         case .couponEntered, .couponApplied, .couponDenied, .couponRemoved:
             couponsChosen = true
             ensureCheckout(&random)
@@ -244,8 +253,8 @@ struct Shopping {
         switch source {
         case .catalog: return catalog.pickProduct(&random)
         case .lastViewed:
-            let inCart = Set(cart.lines.map(\.product.id))
-            let candidate = viewed.last { !inCart.contains(catalog.products[$0].id) }
+            let inCart = Set(cart.lines.map(\.product))
+            let candidate = viewed.last { !inCart.contains($0) }
             return candidate ?? catalog.pickProduct(&random)
         case .fixed(let id): return catalog.productIndex(id: id) ?? catalog.pickProduct(&random)
         }
@@ -267,7 +276,7 @@ struct Shopping {
 
     private func drawStoreCoupon(_ random: inout RandomStream) -> Coupon? {
         var draw = random.unit()
-        for coupon in plan.store.coupons {
+        for coupon in catalog.plan.store.coupons {
             if draw < coupon.share.fraction { return coupon }
             draw -= coupon.share.fraction
         }
@@ -276,7 +285,7 @@ struct Shopping {
 
     /// A coupon a user types in: by share, or any of them when no share is set.
     private func pickCoupon(_ random: inout RandomStream) -> Coupon? {
-        let coupons = plan.store.coupons
+        let coupons = catalog.plan.store.coupons
         guard !coupons.isEmpty else { return nil }
         let weights = coupons.map(\.share.fraction)
         return coupons[
@@ -341,7 +350,7 @@ struct Shopping {
     // MARK: Writing
 
     private func amounts(of checkout: Checkout) -> OrderAmounts {
-        cart.amounts(store: plan.store, coupon: checkout.coupon)
+        cart.amounts(store: catalog.plan.store, coupon: checkout.coupon)
     }
 
     /// Writes the standard properties of `event`, in the spec table's order; a property
@@ -361,8 +370,8 @@ struct Shopping {
         let item = product
         for property in event.properties {
             let field = property.field
-            let name = property.name
-            if property.free, !literal.isEmpty, let value = literal[name] {
+            let name = field.key
+            if property.free, !literal.isEmpty, let value = literal[property.name] {
                 writer.key(name)
                 writer.value(value)
                 continue
@@ -416,8 +425,8 @@ struct Shopping {
                 writeProducts(role, order?.lines, &writer)
             case .orderID: text(name, order?.id, &writer)
             case .checkoutID: text(name, checkout?.checkoutId, &writer)
-            case .affiliation: text(name, plan.site.name, &writer)
-            case .currency: text(name, plan.store.currency, &writer)
+            case .affiliation: text(name, catalog.plan.site.name, &writer)
+            case .currency: text(name, catalog.plan.store.currency, &writer)
             case .cartID: text(name, cartId, &writer)
             case .query: text(name, query, &writer)
             case .listID: text(name, list?.id, &writer)
@@ -450,19 +459,20 @@ struct Shopping {
         }
     }
 
-    private func text(_ key: String, _ value: String?, _ writer: inout JSONWriter) {
+    private func text(_ key: StaticString, _ value: String?, _ writer: inout JSONWriter) {
         guard let value else { return }
         writer.key(key)
         writer.string(value)
     }
 
-    private func money(_ key: String, _ minor: Int64, _ writer: inout JSONWriter) {
+    private func money(_ key: StaticString, _ minor: Int64, _ writer: inout JSONWriter) {
         writer.key(key)
-        writer.money(minor, decimals: plan.store.currencyDecimals)
+        writer.money(minor, decimals: catalog.plan.store.currencyDecimals)
     }
 
     private func writeCriteria(
-        _ key: String, _ criteria: [(type: String, value: String)], _ writer: inout JSONWriter
+        _ key: StaticString, _ criteria: [(type: String, value: String)],
+        _ writer: inout JSONWriter
     ) {
         writer.key(key)
         writer.beginArray()
@@ -485,99 +495,39 @@ struct Shopping {
         writer.beginArray()
         if role == .productList, let list {
             for (position, index) in list.shown.enumerated() {
-                writeProductObject(.catalog(index), quantity: nil, position, &writer)
+                writeProductObject(index, quantity: nil, position, &writer)
             }
         } else {
             for (position, line) in (orderLines ?? cart.lines).enumerated() {
-                writeProductObject(.line(line), quantity: line.quantity, position, &writer)
+                writeProductObject(line.product, quantity: line.quantity, position, &writer)
             }
         }
         writer.endArray()
     }
 
     private func writeProductObject(
-        _ product: ProductRef, quantity: Int?, _ position: Int, _ writer: inout JSONWriter
+        _ index: Int, quantity: Int?, _ position: Int, _ writer: inout JSONWriter
     ) {
         writer.beginObject()
         for property in EcommerceSpec.productFields {
             if property.field == .quantity, quantity == nil { continue }
-            writeProductField(property, of: product, quantity: quantity ?? 1, &writer)
+            writeProductField(property, of: index, quantity: quantity ?? 1, &writer)
         }
         writer.key("position")
         writer.int(Int64(position + 1))
         writer.endObject()
     }
 
-    /// Where a product's fields are read from: the catalog, or a cart line.
-    private enum ProductRef {
-        case catalog(Int)
-        case line(Cart.Line)
-    }
-
+    /// Writes one of a product's fields: the quantity, or a member the catalog encoded
+    /// once for the product (nothing for a field the product does not have).
     private func writeProductField(
         _ property: SpecProperty, of index: Int, quantity: Int, _ writer: inout JSONWriter
     ) {
-        writeProductField(property, of: .catalog(index), quantity: quantity, &writer)
-    }
-
-    private func writeProductField(
-        _ property: SpecProperty, of reference: ProductRef, quantity: Int,
-        _ writer: inout JSONWriter
-    ) {
-        switch reference {
-        case .catalog(let index):
-            writeField(property, of: catalog.products[index], quantity: quantity, &writer)
-        case .line(let line):
-            writeField(property, of: line.product, quantity: quantity, &writer)
-        }
-    }
-
-    private func writeField(
-        _ property: SpecProperty, of product: borrowing Product, quantity: Int,
-        _ writer: inout JSONWriter
-    ) {
-        let name = property.name
-        let field = property.field
-        // Written field by field rather than through `text`, which would copy each string
-        // into an optional: product fields are most of what the planner writes.
-        switch field {
-        case .productID:
-            writer.key(name)
-            writer.string(product.id)
-        case .sku:
-            writer.key(name)
-            writer.string(product.sku)
-        case .category:
-            if let category = product.category {
-                writer.key(name)
-                writer.string(category)
-            }
-        case .name:
-            writer.key(name)
-            writer.string(product.name)
-        case .brand:
-            if let brand = product.brand {
-                writer.key(name)
-                writer.string(brand)
-            }
-        case .variant:
-            if let variant = product.variant {
-                writer.key(name)
-                writer.string(variant)
-            }
-        case .price: money(name, product.priceMinor, &writer)
-        case .quantity:
-            writer.key(name)
+        if property.field == .quantity {
+            writer.key(property.field.key)
             writer.int(Int64(quantity))
-        case .url:
-            writer.key(name)
-            writer.string(product.url)
-        case .imageURL:
-            if let image = product.imageURL {
-                writer.key(name)
-                writer.string(image)
-            }
-        default: break
+        } else if let member = catalog.productMember(index, property.field) {
+            writer.fragment(member)
         }
     }
 }

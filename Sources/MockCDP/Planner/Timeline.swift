@@ -8,6 +8,8 @@ public struct Timeline: Sequence, IteratorProtocol {
     private var arrivals: Arrivals
     private var nextArrival: (user: Int, millis: Int64)?
     private var pending = PendingEvents()
+    /// What each user's journey writes into, handed from one journey to the next.
+    private var buffers = JourneyBuffers()
     private let includesUser: (Int) -> Bool
     /// Called with each expanded user's converted steps, for reports such as `stats`.
     private let onJourney: ((Int, [StepReference]) -> Void)?
@@ -33,6 +35,13 @@ public struct Timeline: Sequence, IteratorProtocol {
         self.onVisit = onVisit
     }
 
+    /// The buffers, leaving none behind, so that the journey given them holds the only copy.
+    private mutating func takeBuffers() -> JourneyBuffers {
+        let taken = buffers
+        buffers = .none
+        return taken
+    }
+
     public mutating func next() -> TimelineEvent? {
         while true {
             if let earliest = pending.first,
@@ -43,10 +52,12 @@ public struct Timeline: Sequence, IteratorProtocol {
             guard let arrival = nextArrival else { return nil }
             nextArrival = arrivals.next()
             guard includesUser(arrival.user) else { continue }
-            let profile = UserProfile(
-                index: arrival.user, plan: catalog.plan, funnelWeights: catalog.funnelWeights)
-            var journey = Journey(catalog: catalog, profile: profile)
+            let profile = UserProfile(index: arrival.user, catalog: catalog)
+            var journey = Journey(
+                catalog: catalog, profile: profile, buffers: takeBuffers(),
+                recordsVisits: onJourney != nil || onVisit != nil)
             pending.insert(journey.run(arrival: arrival.millis))
+            buffers = journey.takeBuffers()
             onJourney?(arrival.user, journey.reached)
             if let onVisit { journey.visits.forEach(onVisit) }
         }

@@ -4,19 +4,26 @@
 /// profile does not depend on the funnels or on any other user.
 struct UserProfile: Sendable {
     let index: Int
-    let anonymousId: String
-    let userId: String
+    /// The `anonymousId`, a UUID kept as its bits and written as text where a message has it.
+    let anonymousId: UUIDBits
+    /// The number in the user's `userId`, `usr_` and 16 hex digits.
+    private let userNumber: UInt64
     let identifiedOnArrival: Bool
     let funnelIndex: Int
-    let locale: String
-    let timezone: String
     let device: Device
     let platform: Platform
     /// For app users: the phone or tablet, its OS version, a device id and the network.
     let app: (device: AppDevice, osVersion: String, deviceId: String, wifi: Bool)?
-    let userAgent: String
-    let ip: String
-    let campaign: Campaign?
+    /// The IPv4 address, one octet per byte, the first octet highest.
+    let ipv4: UInt32
+    /// Whether the user arrived from a campaign rather than directly.
+    let hasCampaign: Bool
+    /// The mixes this user's context was drawn from, and what was drawn, by index.
+    let choices: ContextChoices
+    let campaignIndex: Int
+    let localeIndex: Int
+    let timezoneIndex: Int
+    let userAgentIndex: Int
     /// The user's cohort, by index, if they belong to one.
     let cohort: Int?
     /// Factor on the user's conversion rates below 100%.
@@ -27,50 +34,48 @@ struct UserProfile: Sendable {
     /// Midnight UTC of the day of the `birthday` trait.
     let birthdayMillis: Int64
 
+    private static let profileKey = RandomStream.key("profile")
     private static let appKey = RandomStream.key("app")
     private static let birthdayKey = RandomStream.key("birthday")
 
-    init(index: Int, plan: Plan, funnelWeights: [Double]) {
+    init(index: Int, catalog: PlannerCatalog) {
         self.index = index
-        var random = RandomStream(plan.seed, UInt64(index), RandomStream.key("profile"))
-        anonymousId = Identifiers.uuid(&random)
-        userId = "usr_" + Identifiers.hex(random.next(), digits: 16)
-        identifiedOnArrival = random.chance(plan.population.identified)
-        funnelIndex = random.index(weights: funnelWeights)
+        var random = RandomStream(catalog.plan.seed, UInt64(index), Self.profileKey)
+        anonymousId = Identifiers.uuidBits(&random)
+        userNumber = random.next()
+        identifiedOnArrival = random.chance(catalog.plan.population.identified)
+        funnelIndex = random.index(weights: catalog.funnelWeights)
 
-        let population = plan.population
         // The cohort comes from a stream of its own so that, without cohorts, no draw moves.
-        cohort = Self.cohort(index: index, plan: plan)
-        let own = cohort.map { population.cohorts[$0] }
-        let locales = own?.locales ?? population.locales
-        let timezones = own?.timezones ?? population.timezones
-        let devices = own?.devices ?? population.devices
-        let campaigns = own?.campaigns ?? population.campaigns
-        lift = own?.lift ?? 1
-        locale = locales[random.index(weights: locales.map(\.weight))].value
-        timezone = timezones[random.index(weights: timezones.map(\.weight))].value
-        device = devices[random.index(weights: devices.map(\.weight))].value
+        cohort = Self.cohort(index: index, plan: catalog.plan)
+        let choices = catalog.contextChoices(cohort: cohort)
+        self.choices = choices
+        lift = cohort.map { catalog.plan.population.cohorts[$0].lift } ?? 1
+        localeIndex = random.index(weights: choices.localeWeights)
+        timezoneIndex = random.index(weights: choices.timezoneWeights)
+        device = choices.devices[random.index(weights: choices.deviceWeights)]
         let agents = UserAgents.forDevice(device)
-        userAgent = agents[Int(random.below(UInt64(agents.count)))]
-        ip = Identifiers.publicIPv4(&random)
-        campaign = campaigns[random.index(weights: campaigns.map(\.weight))].value
-        identity = FakeIdentity(locale: locale, random: &random)
+        userAgentIndex = Int(random.below(UInt64(agents.count)))
+        ipv4 = Identifiers.publicIPv4(&random)
+        campaignIndex = random.index(weights: choices.campaignWeights)
+        hasCampaign = choices.campaigns[campaignIndex] != nil
+        identity = FakeIdentity(book: choices.nameBooks[localeIndex], random: &random)
         let threeYears: UInt64 = 3 * 365 * 86_400_000
-        createdAtMillis = plan.startMillis - 86_400_000 - Int64(random.below(threeYears))
+        createdAtMillis = catalog.plan.startMillis - 86_400_000 - Int64(random.below(threeYears))
 
         // Drawn from its own stream, so that the traits before it keep their values.
-        var birthdayRandom = RandomStream(plan.seed, UInt64(index), Self.birthdayKey)
+        var birthdayRandom = RandomStream(catalog.plan.seed, UInt64(index), Self.birthdayKey)
         let year: Int64 = 31_556_952_000
         let age = 18 * year + Int64(birthdayRandom.below(UInt64(62 * year)))
-        birthdayMillis = plan.startMillis - age
+        birthdayMillis = catalog.plan.startMillis - age
 
         // Drawn from their own stream so that adding platforms leaves web users unchanged.
-        let platforms = own?.platforms ?? population.platforms
-        var appRandom = RandomStream(plan.seed, UInt64(index), Self.appKey)
+        let platforms = choices.platforms
+        var appRandom = RandomStream(catalog.plan.seed, UInt64(index), Self.appKey)
         platform =
             platforms.count == 1
-            ? platforms[0].value
-            : platforms[appRandom.index(weights: platforms.map(\.weight))].value
+            ? platforms[0]
+            : platforms[appRandom.index(weights: choices.platformWeights)]
         if platform.isApp {
             let devices = AppDevice.choices(for: platform, device: device)
             let model = devices[Int(appRandom.below(UInt64(devices.count)))]
@@ -84,6 +89,40 @@ struct UserProfile: Sendable {
             app = nil
         }
     }
+
+    /// The campaign the user arrived from, if any.
+    var campaign: Campaign? { choices.campaigns[campaignIndex] }
+
+    /// `usr_` and 16 hex digits.
+    var userId: String { "usr_" + Identifiers.hex(userNumber, digits: 16) }
+
+    /// Writes the `userId` as a JSON string.
+    func writeUserId(_ writer: inout JSONWriter) {
+        writer.plainString {
+            $0.append(Self.userIdPrefix)
+            Identifiers.appendHex(userNumber, digits: 16, to: &$0)
+        }
+    }
+
+    /// Writes the `anonymousId` as a JSON string.
+    func writeAnonymousId(_ writer: inout JSONWriter) {
+        writer.plainString { Identifiers.appendUUID(anonymousId, to: &$0) }
+    }
+
+    /// Writes the IP address as a JSON string: four decimal octets.
+    func writeIP(_ writer: inout JSONWriter) {
+        writer.plainString { bytes in
+            for shift in stride(from: 24, through: 0, by: -8) {
+                if shift != 24 { bytes.append(UInt8(ascii: ".")) }
+                let octet = UInt8(truncatingIfNeeded: ipv4 >> UInt32(shift))
+                if octet >= 100 { bytes.append(UInt8(ascii: "0") + octet / 100) }
+                if octet >= 10 { bytes.append(UInt8(ascii: "0") + octet / 10 % 10) }
+                bytes.append(UInt8(ascii: "0") + octet % 10)
+            }
+        }
+    }
+
+    private static let userIdPrefix = Array("usr_".utf8)
 }
 
 extension UserProfile {
@@ -140,20 +179,48 @@ enum Identifiers {
     }
 
     /// Appends `xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx` in lowercase hex, formatted on the
-    /// stack and appended in one piece.
+    /// stack eight digits at a time and appended in one piece.
     static func appendUUID(_ bits: UUIDBits, to bytes: inout some ByteAppending) {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 36) { text in
-            writeHex(bits.high >> 32, digits: 8, into: text, at: 0)
+            let raw = UnsafeMutableRawPointer(text.baseAddress!)
+            func digits(_ value: UInt64, at offset: Int) {
+                raw.storeBytes(
+                    of: hexDigits(UInt32(truncatingIfNeeded: value)), toByteOffset: offset,
+                    as: UInt64.self)
+            }
+            // The middle groups are written one place to the right, so that their second
+            // halves land where they belong, then their first halves move one place left.
+            func shiftLeft(at offset: Int) {
+                let half = raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self)
+                raw.storeBytes(of: half, toByteOffset: offset - 1, as: UInt32.self)
+            }
+            digits(bits.high >> 32, at: 0)
+            digits(bits.high, at: 10)
+            shiftLeft(at: 10)
+            digits(bits.low >> 32, at: 20)
+            shiftLeft(at: 20)
+            digits(bits.low, at: 28)
             text[8] = UInt8(ascii: "-")
-            writeHex(bits.high >> 16, digits: 4, into: text, at: 9)
             text[13] = UInt8(ascii: "-")
-            writeHex(bits.high, digits: 4, into: text, at: 14)
             text[18] = UInt8(ascii: "-")
-            writeHex(bits.low >> 48, digits: 4, into: text, at: 19)
             text[23] = UInt8(ascii: "-")
-            writeHex(bits.low, digits: 12, into: text, at: 24)
             bytes.append(UnsafeBufferPointer(text))
         }
+    }
+
+    /// The eight lowercase hex digits of `value` as ASCII bytes, most significant digit
+    /// first in memory. Each nibble is spread into a byte of its own, then turned into a
+    /// digit or letter without branching.
+    @inline(__always)
+    static func hexDigits(_ value: UInt32) -> UInt64 {
+        var spread = UInt64(value)
+        spread = (spread | spread << 16) & 0x0000_FFFF_0000_FFFF
+        spread = (spread | spread << 8) & 0x00FF_00FF_00FF_00FF
+        spread = (spread | spread << 4) & 0x0F0F_0F0F_0F0F_0F0F
+        // Nibbles of 10 or more gain the distance from the digit after "9" to "a".
+        let letters = (spread &+ 0x0606_0606_0606_0606) >> 4 & 0x0101_0101_0101_0101
+        let ascii = spread &+ 0x3030_3030_3030_3030 &+ letters &* 0x27
+        return ascii.bigEndian
     }
 
     @inline(__always)
@@ -192,9 +259,13 @@ enum Identifiers {
         195, 212, 213, 217,
     ]
 
-    static func publicIPv4(_ random: inout RandomStream) -> String {
+    /// An address in ordinary public space, one octet per byte, the first octet highest.
+    static func publicIPv4(_ random: inout RandomStream) -> UInt32 {
         let first = firstOctets[Int(random.below(UInt64(firstOctets.count)))]
-        return "\(first).\(random.below(256)).\(random.below(256)).\(1 + random.below(254))"
+        let second = random.below(256)
+        let third = random.below(256)
+        let fourth = 1 + random.below(254)
+        return UInt32(first << 24 | second << 16 | third << 8 | fourth)
     }
 }
 
@@ -206,6 +277,26 @@ enum UserAgents {
         case .mobile: mobile
         case .tablet: tablet
         }
+    }
+
+    /// The `userAgent` member of each user agent of a device class, encoded once.
+    static func members(forDevice device: Device) -> [[UInt8]] {
+        switch device {
+        case .desktop: desktopMembers
+        case .mobile: mobileMembers
+        case .tablet: tabletMembers
+        }
+    }
+
+    private static let desktopMembers = desktop.map(member)
+    private static let mobileMembers = mobile.map(member)
+    private static let tabletMembers = tablet.map(member)
+
+    private static func member(_ agent: String) -> [UInt8] {
+        var writer = JSONWriter(capacity: 256)
+        writer.key("userAgent")
+        writer.string(agent)
+        return writer.bytes
     }
 
     static let desktop = [
