@@ -76,7 +76,8 @@ struct SendGzipTests {
         defer { stub.stop() }
         let batch = Array(#"{"batch":[{"type":"identify","userId":"u1"}]}"#.utf8)
         let compressed = try #require(Gzip.compress(batch))
-        let padded = Array(#"{"batch":["#.utf8) + Array(repeating: 0x20, count: 600_000)
+        let padded =
+            Array(#"{"batch":["#.utf8) + Array(repeating: 0x20, count: 600_000)
             + Array("]}".utf8)
         let oversized = try #require(Gzip.compress(padded))
         #expect(oversized.count < 500_000)
