@@ -133,8 +133,7 @@ final class CurlExchange: @unchecked Sendable {
         self.url = url
         self.headers = headers
         self.timeout = timeout
-        let copy = UnsafeMutableRawBufferPointer.allocate(
-            byteCount: max(body.count, 1), alignment: 1)
+        let copy = BodyBuffers.shared.take(body.count)
         body.withUnsafeBytes { copy.copyMemory(from: $0) }
         self.body = copy
         bodyCount = body.count
@@ -144,7 +143,7 @@ final class CurlExchange: @unchecked Sendable {
     private let bodyCount: Int
 
     deinit {
-        body.deallocate()
+        BodyBuffers.shared.give(body)
         errorText.deallocate()
     }
 
@@ -171,9 +170,6 @@ final class CurlExchange: @unchecked Sendable {
             // URLSession's timeoutIntervalForRequest does.
             (CURLOPT_LOW_SPEED_LIMIT, 1),
             (CURLOPT_LOW_SPEED_TIME, max(1, Int(timeout.rounded(.up)))),
-            // The whole body in one write when the socket takes it, instead of 64 KB pieces
-            // that each cost the receiver a wake-up.
-            (CURLOPT_UPLOAD_BUFFERSIZE, min(max(bodyCount, 16 * 1024), 2 * 1024 * 1024)),
         ]
         for (option, value) in settings where code == CURLE_OK {
             code = mockcdp_curl_easy_setopt_long(handle, option, value)
@@ -281,6 +277,39 @@ final class CurlExchange: @unchecked Sendable {
             retryAfter = text.dropFirst("retry-after:".count)
                 .trimmingCharacters(in: .whitespacesAndNewlines)
         }
+    }
+}
+
+/// Memory for request bodies, kept for the next request rather than freed.
+///
+/// A body is a few hundred kilobytes. Freshly allocated memory that size comes straight from
+/// the kernel, which must fault in and zero every page again; reusing a few buffers keeps the
+/// pages, and the sender's CPU goes to messages instead.
+private final class BodyBuffers: @unchecked Sendable {
+    static let shared = BodyBuffers()
+
+    /// Large enough for any batch (475,000 bytes at most), so that every buffer fits any body.
+    private static let size = 512 * 1024
+    /// About as many as requests in flight; more would only hold memory.
+    private static let kept = 8
+
+    private let lock = NSLock()
+    private var spare: [UnsafeMutableRawBufferPointer] = []
+
+    func take(_ count: Int) -> UnsafeMutableRawBufferPointer {
+        if count <= Self.size, let buffer = lock.withLock({ spare.popLast() }) {
+            return buffer
+        }
+        return .allocate(byteCount: max(count, Self.size), alignment: 1)
+    }
+
+    func give(_ buffer: UnsafeMutableRawBufferPointer) {
+        let kept = lock.withLock {
+            guard buffer.count == Self.size, spare.count < Self.kept else { return false }
+            spare.append(buffer)
+            return true
+        }
+        if !kept { buffer.deallocate() }
     }
 }
 
