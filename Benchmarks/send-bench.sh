@@ -71,6 +71,8 @@ PY
 bytes=$(wc -c < "$work/events.ndjson")
 
 start_stub() {
+    # Emptied first: otherwise the wait below may read the port of the stub stopped before.
+    : > "$work/stub.port"
     python3 "$root/Tests/Support/segment_stub.py" --write-key bench-key "$@" > "$work/stub.port" &
     stub_pid=$!
     for _ in $(seq 100); do [ -s "$work/stub.port" ] && break; sleep 0.05; done
