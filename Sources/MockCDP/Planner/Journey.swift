@@ -379,7 +379,7 @@ struct Journey {
                 writer.endObject()
             case .createdAt:
                 writer.key("createdAt")
-                writer.string(Timestamp.iso8601(millis: profile.createdAtMillis))
+                writer.plainString { Timestamp.append(millis: profile.createdAtMillis, to: &$0) }
             case .username:
                 writer.key("username")
                 writer.string(identity.username)
