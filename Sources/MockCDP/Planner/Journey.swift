@@ -86,10 +86,10 @@ struct Journey {
             }
         }
         let buffer = buffers.writer.bytes[...]
-        return buffers.events.map { event, range in
-            var event = event
-            event.bytes = buffer[range]
-            return event
+        return buffers.events.map { message in
+            TimelineEvent(
+                millis: message.millis, messageIdBits: message.messageIdBits,
+                bytes: buffer[message.range], user: profile.index, step: message.step)
         }
     }
 
@@ -304,12 +304,8 @@ struct Journey {
         writeContext(&writer)
         writer.endObject()
         buffers.events.append(
-            (
-                TimelineEvent(
-                    millis: time, messageIdBits: messageId, bytes: [], user: profile.index,
-                    step: step),
-                start..<writer.count
-            ))
+            WrittenMessage(
+                millis: time, messageIdBits: messageId, step: step, range: start..<writer.count))
         buffers.writer = writer
         return time
     }
@@ -562,7 +558,7 @@ struct Journey {
 /// user does not allocate them again.
 struct JourneyBuffers {
     /// The messages written so far; their JSON is a range of `writer`'s bytes until the end.
-    var events: [(event: TimelineEvent, range: Range<Int>)] = []
+    var events: [WrittenMessage] = []
     /// One buffer for all of a user's messages, one after the other.
     var writer = JSONWriter(capacity: 4096)
 
@@ -573,4 +569,13 @@ struct JourneyBuffers {
         events.removeAll(keepingCapacity: true)
         writer.reset()
     }
+}
+
+/// A message a journey has written: where its JSON is in the journey's buffer, and what
+/// places it in the timeline.
+struct WrittenMessage {
+    var millis: Int64
+    var messageIdBits: UUIDBits
+    var step: StepReference?
+    var range: Range<Int>
 }

@@ -13,7 +13,7 @@ final class PlannerCatalog: Sendable {
     let sessionTimeout: Int64
     /// Each product's fields as JSON members (`"sku":"KSM-RWB-M10-SLT"`), encoded once:
     /// `productMemberFields.count` entries per product, empty where it has no such field.
-    private let productMembers: [[UInt8]]
+    private let productMembers: EncodedBytes
 
     /// The product fields that do not change from one event to the next (the quantity does).
     private static let productMemberFields: [StandardField] = [
@@ -59,11 +59,12 @@ final class PlannerCatalog: Sendable {
                 ContextChoices(population, cohort: $0, site: plan.site, pages: pages)
             }
         libraryMember = Self.encodeLibrary()
-        productMembers = plan.catalog.flatMap { product in
-            Self.productMemberFields.map {
-                Self.encode($0, of: product, decimals: plan.store.currencyDecimals)
-            }
-        }
+        productMembers = EncodedBytes(
+            plan.catalog.flatMap { product in
+                Self.productMemberFields.map {
+                    Self.encode($0, of: product, decimals: plan.store.currencyDecimals)
+                }
+            })
         var running = 0.0
         cumulativeWeights = plan.catalog.map {
             running += $0.weight; return running
@@ -117,8 +118,8 @@ final class PlannerCatalog: Sendable {
     }
 
     /// The member a product's field is written as, or `nil` when the product has no such
-    /// field or the field is not one that stays the same.
-    func productMember(_ index: Int, _ field: StandardField) -> [UInt8]? {
+    /// field or the field is not one that stays the same. Valid while the catalog lives.
+    func productMember(_ index: Int, _ field: StandardField) -> UnsafeBufferPointer<UInt8>? {
         let slot: Int
         switch field {
         case .productID: slot = 0
