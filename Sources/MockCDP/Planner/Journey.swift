@@ -189,7 +189,7 @@ struct Journey {
             }
             let time = emit(at: millis, step: reference, header: planned.header) {
                 journey, writer in
-                journey.writeTrack(&writer, spec: spec, step: planned.step)
+                journey.writeTrack(&writer, planned)
             }
             shopping.finish(planned.role)
             return time
@@ -409,15 +409,17 @@ struct Journey {
         writer.endObject()
     }
 
-    private func writeTrack(_ writer: inout JSONWriter, spec: SpecEvent?, step: Step) {
+    private func writeTrack(_ writer: inout JSONWriter, _ planned: PlannedStep) {
+        let step = planned.step
         writer.key("properties")
         writer.beginObject()
-        guard let spec else {
+        guard let spec = planned.spec else {
             writer.members(of: step.properties)
             writer.endObject()
             return
         }
-        shopping.write(spec, literal: step.properties, into: &writer)
+        shopping.write(
+            spec, literal: step.properties, productRun: planned.productRun, into: &writer)
         // Literal values of free properties were written in their place already.
         for member in step.properties.members
         where !spec.properties.contains(where: { $0.free && $0.name == member.key }) {
