@@ -66,7 +66,8 @@ struct Journey {
         var cursor = arrival
         if profile.identifiedOnArrival {
             signedIn = true
-            cursor = emit(at: cursor, step: nil, header: PlannedStep.arrivalIdentifyHeader) { journey, writer in
+            cursor = emit(at: cursor, step: nil, header: PlannedStep.arrivalIdentifyHeader) {
+                journey, writer in
                 journey.writeIdentify(&writer, extra: JSONObject())
             }
         }
@@ -273,7 +274,8 @@ struct Journey {
         }
         lastMillis = time
 
-        var random = RandomStream(catalog.plan.seed, UInt64(profile.index), Self.messageKey, sequence)
+        var random = RandomStream(
+            catalog.plan.seed, UInt64(profile.index), Self.messageKey, sequence)
         sequence += 1
         let messageId = Identifiers.uuidBits(&random)
 
@@ -390,7 +392,8 @@ struct Journey {
 
     /// The user's company: one of the scenario's pool, drawn once per user.
     private func writeGroup(_ writer: inout JSONWriter, extra: JSONObject) {
-        var random = RandomStream(catalog.plan.seed, UInt64(profile.index), RandomStream.key("group"))
+        var random = RandomStream(
+            catalog.plan.seed, UInt64(profile.index), RandomStream.key("group"))
         let company = Company(
             seed: catalog.plan.seed, number: Int(random.below(UInt64(CompanyBook.poolSize))))
         writer.key("groupId")
