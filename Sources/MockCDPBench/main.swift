@@ -119,10 +119,25 @@ func cpuSeconds() -> Double {
     return seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }
 
-func generate(_ plan: Plan, to path: String, target: String) -> Result {
+/// Opens `path` for writing from its start. A device such as `/dev/null` is opened as it
+/// is: creating a file there would put a regular file in the device's place (Foundation
+/// creates files by moving a new one into place).
+func openForWriting(_ path: String) -> FileHandle {
+    var info = stat()
+    if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+        guard let handle = FileHandle(forWritingAtPath: path) else {
+            fail("cannot write '\(path)'")
+        }
+        return handle
+    }
     guard FileManager.default.createFile(atPath: path, contents: nil),
         let handle = FileHandle(forWritingAtPath: path)
     else { fail("cannot write '\(path)'") }
+    return handle
+}
+
+func generate(_ plan: Plan, to path: String, target: String) -> Result {
+    let handle = openForWriting(path)
     resetPeakResident()
     let started = DispatchTime.now().uptimeNanoseconds
     let startedCPU = cpuSeconds()

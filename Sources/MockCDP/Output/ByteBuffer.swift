@@ -122,3 +122,34 @@ struct ByteBuffer: ByteAppending {
         count = 0
     }
 }
+
+/// Bytes encoded once and read many times, in memory of their own that no copy shares, so
+/// that reading them takes no reference counting: a catalog's encoded members, say.
+final class EncodedBytes: @unchecked Sendable {
+    private let storage: UnsafeMutableBufferPointer<UInt8>
+    /// Where each piece is in `storage`, in the order given.
+    private let spans: [Range<Int>]
+
+    /// Keeps `pieces` one after the other.
+    init(_ pieces: [[UInt8]]) {
+        storage = .allocate(capacity: max(1, pieces.reduce(0) { $0 + $1.count }))
+        var spans: [Range<Int>] = []
+        spans.reserveCapacity(pieces.count)
+        var offset = 0
+        for piece in pieces {
+            _ = UnsafeMutableBufferPointer(rebasing: storage[offset..<offset + piece.count])
+                .initialize(from: piece)
+            spans.append(offset..<offset + piece.count)
+            offset += piece.count
+        }
+        self.spans = spans
+    }
+
+    deinit { storage.deallocate() }
+
+    /// Piece number `index`. Valid while this object lives.
+    subscript(index: Int) -> UnsafeBufferPointer<UInt8> {
+        let span = spans[index]
+        return UnsafeBufferPointer(start: storage.baseAddress! + span.lowerBound, count: span.count)
+    }
+}

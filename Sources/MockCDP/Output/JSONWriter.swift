@@ -173,6 +173,13 @@ public struct JSONWriter {
         needsComma = true
     }
 
+    /// Writes encoded JSON kept outside any array, such as a catalog's `EncodedBytes`.
+    mutating func fragment(_ encoded: UnsafeBufferPointer<UInt8>) {
+        separate(reserving: encoded.count)
+        buffer.appendUnchecked(encoded)
+        needsComma = true
+    }
+
     /// Writes members with `body` and returns where they are in the buffer, so that later
     /// values in the same buffer can repeat them with `repeatMembers(_:)` rather than
     /// encode them again.

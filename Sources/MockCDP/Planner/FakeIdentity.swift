@@ -37,7 +37,7 @@ struct FakeIdentity: Sendable {
     var lastName: String { book.last[last] }
 
     var email: String {
-        "\(Slug.make(firstName)).\(Slug.make(lastName))\(number)@" + Self.domains[domain]
+        "\(book.firstSlugs[first]).\(book.lastSlugs[last])\(number)@" + Self.domains[domain]
     }
 
     /// `nil` for locales whose country has no range of numbers reserved for fiction.
@@ -58,8 +58,8 @@ struct FakeIdentity: Sendable {
 
     /// `jade_simon42`: what a sign-up form would get from this person.
     var username: String {
-        Slug.make(firstName).replacingOccurrences(of: "-", with: "") + "_"
-            + Slug.make(lastName).replacingOccurrences(of: "-", with: "") + String(number)
+        book.firstSlugs[first].replacingOccurrences(of: "-", with: "") + "_"
+            + book.lastSlugs[last].replacingOccurrences(of: "-", with: "") + String(number)
     }
 
     struct Address: Sendable {
@@ -136,6 +136,9 @@ final class NameBook: Sendable {
     let houseNumberFirst: Bool
     /// The range of numbers not assigned to real subscribers, where the country has one.
     let phone: PhonePattern?
+    /// The names as they appear in email addresses: `maría` becomes `maria`.
+    let firstSlugs: [String]
+    let lastSlugs: [String]
 
     init(
         first: [String], last: [String], streets: [String], cities: [City], country: String,
@@ -148,6 +151,8 @@ final class NameBook: Sendable {
         self.country = country
         self.houseNumberFirst = houseNumberFirst
         self.phone = phone
+        firstSlugs = first.map(Slug.make)
+        lastSlugs = last.map(Slug.make)
     }
 
     /// The book of a locale: its own, else its language's (`fr-BE` gets `fr-FR`),

@@ -66,7 +66,8 @@ struct Journey {
         var cursor = arrival
         if profile.identifiedOnArrival {
             signedIn = true
-            cursor = emit(at: cursor, step: nil, header: PlannedStep.arrivalIdentifyHeader) { journey, writer in
+            cursor = emit(at: cursor, step: nil, header: PlannedStep.arrivalIdentifyHeader) {
+                journey, writer in
                 journey.writeIdentify(&writer, extra: JSONObject())
             }
         }
@@ -86,10 +87,10 @@ struct Journey {
             }
         }
         let buffer = buffers.writer.bytes[...]
-        return buffers.events.map { event, range in
-            var event = event
-            event.bytes = buffer[range]
-            return event
+        return buffers.events.map { message in
+            TimelineEvent(
+                millis: message.millis, messageIdBits: message.messageIdBits,
+                bytes: buffer[message.range], user: profile.index, step: message.step)
         }
     }
 
@@ -189,7 +190,7 @@ struct Journey {
             }
             let time = emit(at: millis, step: reference, header: planned.header) {
                 journey, writer in
-                journey.writeTrack(&writer, spec: spec, step: planned.step)
+                journey.writeTrack(&writer, planned)
             }
             shopping.finish(planned.role)
             return time
@@ -273,7 +274,8 @@ struct Journey {
         }
         lastMillis = time
 
-        var random = RandomStream(catalog.plan.seed, UInt64(profile.index), Self.messageKey, sequence)
+        var random = RandomStream(
+            catalog.plan.seed, UInt64(profile.index), Self.messageKey, sequence)
         sequence += 1
         let messageId = Identifiers.uuidBits(&random)
 
@@ -304,12 +306,8 @@ struct Journey {
         writeContext(&writer)
         writer.endObject()
         buffers.events.append(
-            (
-                TimelineEvent(
-                    millis: time, messageIdBits: messageId, bytes: [], user: profile.index,
-                    step: step),
-                start..<writer.count
-            ))
+            WrittenMessage(
+                millis: time, messageIdBits: messageId, step: step, range: start..<writer.count))
         buffers.writer = writer
         return time
     }
@@ -379,7 +377,7 @@ struct Journey {
                 writer.endObject()
             case .createdAt:
                 writer.key("createdAt")
-                writer.string(Timestamp.iso8601(millis: profile.createdAtMillis))
+                writer.plainString { Timestamp.append(millis: profile.createdAtMillis, to: &$0) }
             case .username:
                 writer.key("username")
                 writer.string(identity.username)
@@ -394,7 +392,8 @@ struct Journey {
 
     /// The user's company: one of the scenario's pool, drawn once per user.
     private func writeGroup(_ writer: inout JSONWriter, extra: JSONObject) {
-        var random = RandomStream(catalog.plan.seed, UInt64(profile.index), RandomStream.key("group"))
+        var random = RandomStream(
+            catalog.plan.seed, UInt64(profile.index), RandomStream.key("group"))
         let company = Company(
             seed: catalog.plan.seed, number: Int(random.below(UInt64(CompanyBook.poolSize))))
         writer.key("groupId")
@@ -413,15 +412,17 @@ struct Journey {
         writer.endObject()
     }
 
-    private func writeTrack(_ writer: inout JSONWriter, spec: SpecEvent?, step: Step) {
+    private func writeTrack(_ writer: inout JSONWriter, _ planned: PlannedStep) {
+        let step = planned.step
         writer.key("properties")
         writer.beginObject()
-        guard let spec else {
+        guard let spec = planned.spec else {
             writer.members(of: step.properties)
             writer.endObject()
             return
         }
-        shopping.write(spec, literal: step.properties, into: &writer)
+        shopping.write(
+            spec, literal: step.properties, productRun: planned.productRun, into: &writer)
         // Literal values of free properties were written in their place already.
         for member in step.properties.members
         where !spec.properties.contains(where: { $0.free && $0.name == member.key }) {
@@ -562,7 +563,7 @@ struct Journey {
 /// user does not allocate them again.
 struct JourneyBuffers {
     /// The messages written so far; their JSON is a range of `writer`'s bytes until the end.
-    var events: [(event: TimelineEvent, range: Range<Int>)] = []
+    var events: [WrittenMessage] = []
     /// One buffer for all of a user's messages, one after the other.
     var writer = JSONWriter(capacity: 4096)
 
@@ -573,4 +574,13 @@ struct JourneyBuffers {
         events.removeAll(keepingCapacity: true)
         writer.reset()
     }
+}
+
+/// A message a journey has written: where its JSON is in the journey's buffer, and what
+/// places it in the timeline.
+struct WrittenMessage {
+    var millis: Int64
+    var messageIdBits: UUIDBits
+    var step: StepReference?
+    var range: Range<Int>
 }

@@ -23,6 +23,9 @@ final class PlannedStep: Sendable {
     /// users send instead for a page view: `"type":"screen","name":…`.
     let header: [UInt8]
     let appHeader: [UInt8]
+    /// Where the spec event's properties list every product field in the spec's order, for
+    /// events about the product being shown, added or shared.
+    let productRun: Int?
 
     init(_ step: Step, reference: StepReference, site: Site) {
         self.step = step
@@ -35,6 +38,7 @@ final class PlannedStep: Sendable {
             viewed = (call, SitePage(path: call.path, title: call.title, site: site))
             header = Self.header(type: "page", name: call.name)
             appHeader = Self.header(type: "screen", name: call.name)
+            productRun = nil
         case .screen(let name):
             let call = PageCall(
                 name: name, path: name == "Home" ? "/" : "/" + Slug.make(name),
@@ -45,13 +49,16 @@ final class PlannedStep: Sendable {
             viewed = (call, SitePage(path: call.path, title: call.title, site: site))
             header = Self.header(type: "page", name: name)
             appHeader = Self.header(type: "screen", name: name)
+            productRun = nil
         case .track(let event, let role):
             kind = .track
             self.role = role
-            spec = EcommerceSpec.event(named: event)
+            let spec = EcommerceSpec.event(named: event)
+            self.spec = spec
             viewed = nil
             header = Self.header(type: "track", event: event)
             appHeader = header
+            productRun = spec.flatMap(Self.productRun)
         case .identify, .group, .alias:
             kind =
                 switch step.call {
@@ -64,6 +71,20 @@ final class PlannedStep: Sendable {
             viewed = nil
             header = Self.header(type: step.call.type)
             appHeader = header
+            productRun = nil
+        }
+    }
+
+    /// Where `event` lists every product field in the spec's order, when those fields
+    /// describe the event's product (not a promotion's name or a list's category).
+    private static func productRun(_ event: SpecEvent) -> Int? {
+        guard event.role != .promotion, event.role != .productList else { return nil }
+        let fields = event.properties.map(\.field)
+        let run = EcommerceSpec.productFields.map(\.field)
+        guard fields.count >= run.count else { return nil }
+        return (0...(fields.count - run.count)).first { start in
+            Array(fields[start..<start + run.count]) == run
+                && !event.properties[start..<start + run.count].contains(where: \.free)
         }
     }
 

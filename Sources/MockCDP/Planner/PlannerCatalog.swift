@@ -13,7 +13,11 @@ final class PlannerCatalog: Sendable {
     let sessionTimeout: Int64
     /// Each product's fields as JSON members (`"sku":"KSM-RWB-M10-SLT"`), encoded once:
     /// `productMemberFields.count` entries per product, empty where it has no such field.
-    private let productMembers: [[UInt8]]
+    private let productMembers: EncodedBytes
+    /// For each product, the members from `product_id` to `price` and those after the
+    /// quantity (`url`, `image_url`), each run joined with commas: how events that carry
+    /// every product field in the spec's order write them.
+    private let productRuns: EncodedBytes
 
     /// The product fields that do not change from one event to the next (the quantity does).
     private static let productMemberFields: [StandardField] = [
@@ -59,11 +63,24 @@ final class PlannerCatalog: Sendable {
                 ContextChoices(population, cohort: $0, site: plan.site, pages: pages)
             }
         libraryMember = Self.encodeLibrary()
-        productMembers = plan.catalog.flatMap { product in
-            Self.productMemberFields.map {
-                Self.encode($0, of: product, decimals: plan.store.currencyDecimals)
-            }
-        }
+        productMembers = EncodedBytes(
+            plan.catalog.flatMap { product in
+                Self.productMemberFields.map {
+                    Self.encode($0, of: product, decimals: plan.store.currencyDecimals)
+                }
+            })
+        productRuns = EncodedBytes(
+            plan.catalog.flatMap { product in
+                let members = Self.productMemberFields.map {
+                    Self.encode($0, of: product, decimals: plan.store.currencyDecimals)
+                }
+                let beforeQuantity = members[0...6].filter { !$0.isEmpty }
+                let afterQuantity = members[7...].filter { !$0.isEmpty }
+                return [
+                    Array(beforeQuantity.joined(separator: [UInt8(ascii: ",")])),
+                    Array(afterQuantity.joined(separator: [UInt8(ascii: ",")])),
+                ]
+            })
         var running = 0.0
         cumulativeWeights = plan.catalog.map {
             running += $0.weight; return running
@@ -117,8 +134,8 @@ final class PlannerCatalog: Sendable {
     }
 
     /// The member a product's field is written as, or `nil` when the product has no such
-    /// field or the field is not one that stays the same.
-    func productMember(_ index: Int, _ field: StandardField) -> [UInt8]? {
+    /// field or the field is not one that stays the same. Valid while the catalog lives.
+    func productMember(_ index: Int, _ field: StandardField) -> UnsafeBufferPointer<UInt8>? {
         let slot: Int
         switch field {
         case .productID: slot = 0
@@ -134,6 +151,15 @@ final class PlannerCatalog: Sendable {
         }
         let member = productMembers[index * Self.productMemberFields.count + slot]
         return member.isEmpty ? nil : member
+    }
+
+    /// A product's members from `product_id` to `price`, and after the quantity, each run
+    /// joined with commas (the second empty when the product has neither a URL nor an image).
+    /// Valid while the catalog lives.
+    func productRun(_ index: Int) -> (
+        beforeQuantity: UnsafeBufferPointer<UInt8>, afterQuantity: UnsafeBufferPointer<UInt8>
+    ) {
+        (productRuns[2 * index], productRuns[2 * index + 1])
     }
 
     private static func encode(_ field: StandardField, of product: Product, decimals: Int)

@@ -355,7 +355,11 @@ struct Shopping {
 
     /// Writes the standard properties of `event`, in the spec table's order; a property
     /// with nothing to say (a product without a brand, an order without a coupon) is left out.
-    func write(_ event: SpecEvent, literal: JSONObject, into writer: inout JSONWriter) {
+    /// - Parameter productRun: where the event's properties list every product field in the
+    ///   spec's order, if they do: those are written as the catalog joined them.
+    func write(
+        _ event: SpecEvent, literal: JSONObject, productRun: Int?, into writer: inout JSONWriter
+    ) {
         let role = event.role
         // Only events about an order pay for adding it up.
         let order: (id: String, lines: [Cart.Line], amounts: OrderAmounts)? =
@@ -368,7 +372,20 @@ struct Shopping {
             }
         // The product is read in place, field by field, rather than copied whole.
         let item = product
-        for property in event.properties {
+        let properties = event.properties
+        var next = 0
+        while next < properties.count {
+            if next == productRun, let item {
+                let run = catalog.productRun(item)
+                writer.fragment(run.beforeQuantity)
+                writer.key("quantity")
+                writer.int(Int64(quantity))
+                if !run.afterQuantity.isEmpty { writer.fragment(run.afterQuantity) }
+                next += EcommerceSpec.productFields.count
+                continue
+            }
+            let property = properties[next]
+            next += 1
             let field = property.field
             let name = field.key
             if property.free, !literal.isEmpty, let value = literal[property.name] {

@@ -44,8 +44,8 @@ public struct Timeline: Sequence, IteratorProtocol {
 
     public mutating func next() -> TimelineEvent? {
         while true {
-            if let earliest = pending.first,
-                nextArrival.map({ earliest.millis < $0.millis }) ?? true
+            if let earliest = pending.firstMillis,
+                nextArrival.map({ earliest < $0.millis }) ?? true
             {
                 return pending.removeFirst()
             }
@@ -73,12 +73,35 @@ struct PendingEvents {
     private struct Queue {
         var events: [TimelineEvent]
         var next = 0
-        var head: TimelineEvent { events[next] }
+        /// The next event's place in timeline order, kept apart so that comparing two
+        /// queues copies no event.
+        var key: Key
+
+        init(events: [TimelineEvent]) {
+            self.events = events
+            key = Key(events[0])
+        }
+    }
+
+    private struct Key {
+        var millis: Int64
+        var messageIdBits: UUIDBits
+
+        init(_ event: TimelineEvent) {
+            millis = event.millis
+            messageIdBits = event.messageIdBits
+        }
+
+        /// Timeline order, as `TimelineEvent.precedes` gives it.
+        func precedes(_ other: Key) -> Bool {
+            millis != other.millis ? millis < other.millis : messageIdBits < other.messageIdBits
+        }
     }
 
     private var queues: [Queue] = []
 
-    var first: TimelineEvent? { queues.first?.head }
+    /// The time of the next event, without copying it.
+    var firstMillis: Int64? { queues.first?.key.millis }
 
     /// Adds one user's events, which are in timeline order.
     mutating func insert(_ events: [TimelineEvent]) {
@@ -87,29 +110,32 @@ struct PendingEvents {
         var child = queues.count - 1
         while child > 0 {
             let parent = (child - 1) / 2
-            guard queues[child].head.precedes(queues[parent].head) else { break }
+            guard queues[child].key.precedes(queues[parent].key) else { break }
             queues.swapAt(child, parent)
             child = parent
         }
     }
 
     mutating func removeFirst() -> TimelineEvent {
-        let event = queues[0].head
-        queues[0].next += 1
-        if queues[0].next == queues[0].events.count {
+        let next = queues[0].next
+        let event = queues[0].events[next]
+        if next + 1 == queues[0].events.count {
             let last = queues.removeLast()
             guard !queues.isEmpty else { return event }
             queues[0] = last
+        } else {
+            queues[0].next = next + 1
+            queues[0].key = Key(queues[0].events[next + 1])
         }
         var parent = 0
         while true {
             let left = 2 * parent + 1
             let right = left + 1
             var smallest = parent
-            if left < queues.count, queues[left].head.precedes(queues[smallest].head) {
+            if left < queues.count, queues[left].key.precedes(queues[smallest].key) {
                 smallest = left
             }
-            if right < queues.count, queues[right].head.precedes(queues[smallest].head) {
+            if right < queues.count, queues[right].key.precedes(queues[smallest].key) {
                 smallest = right
             }
             guard smallest != parent else { return event }
