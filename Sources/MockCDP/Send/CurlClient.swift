@@ -13,10 +13,9 @@ final class CurlClient: @unchecked Sendable {
 
     private let multi: UnsafeMutableRawPointer?
     private let lock = NSLock()
-    /// Exchanges waiting for the thread to add them; guarded by `lock`.
+    /// Exchanges waiting for the thread to add them; guarded by `lock`, as are the exchanges'
+    /// `cancelRequested` flags.
     private var incoming: [CurlExchange] = []
-    /// Exchanges whose task was cancelled; guarded by `lock`.
-    private var cancelled: Set<ObjectIdentifier> = []
     private var stopping = false
 
     init(maximumConnections: Int) {
@@ -48,7 +47,6 @@ final class CurlClient: @unchecked Sendable {
         guard multi != nil else {
             return .failure(TransportFailure(kind: .other, detail: "libcurl could not start"))
         }
-        let id = ObjectIdentifier(exchange)
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 exchange.continuation = continuation
@@ -56,7 +54,9 @@ final class CurlClient: @unchecked Sendable {
                 wake()
             }
         } onCancel: {
-            lock.withLock { _ = cancelled.insert(id) }
+            // A flag on the exchange rather than a list of ids: the cancellation may come
+            // before the exchange is queued, and must still find it.
+            lock.withLock { exchange.cancelRequested = true }
             wake()
         }
     }
@@ -66,23 +66,21 @@ final class CurlClient: @unchecked Sendable {
         var active: [ObjectIdentifier: CurlExchange] = [:]
         while true {
             let (added, cancels, stop) = lock.withLock {
-                defer {
-                    incoming.removeAll()
-                    cancelled.removeAll()
-                }
-                return (incoming, cancelled, stopping)
+                defer { incoming.removeAll() }
+                let cancels = active.filter { stopping || $0.value.cancelRequested }.map(\.key)
+                let added = incoming.map { ($0, stopping || $0.cancelRequested) }
+                return (added, cancels, stopping)
             }
-            for exchange in added {
-                let id = ObjectIdentifier(exchange)
-                if stop || cancels.contains(id) {
+            for (exchange, isCancelled) in added {
+                if isCancelled {
                     exchange.finish(.failure(Self.cancellation))
                 } else if let failure = exchange.start(in: multi) {
                     exchange.finish(.failure(failure))
                 } else {
-                    active[id] = exchange
+                    active[ObjectIdentifier(exchange)] = exchange
                 }
             }
-            for id in stop ? Array(active.keys) : Array(cancels) {
+            for id in cancels {
                 guard let exchange = active.removeValue(forKey: id) else { continue }
                 exchange.stop(in: multi)
                 exchange.finish(.failure(Self.cancellation))
@@ -126,6 +124,8 @@ final class CurlExchange: @unchecked Sendable {
     fileprivate var reply: [UInt8] = []
     fileprivate var retryAfter: String?
     fileprivate var continuation: CheckedContinuation<TransportResult, Never>?
+    /// Set when the waiting task is cancelled; guarded by the client's lock.
+    fileprivate var cancelRequested = false
 
     static let replyLimit = 4096
 
