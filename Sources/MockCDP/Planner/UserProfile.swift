@@ -93,10 +93,7 @@ struct UserProfile: Sendable {
     /// The campaign the user arrived from, if any.
     var campaign: Campaign? { choices.campaigns[campaignIndex] }
 
-    /// `usr_` and 16 hex digits.
-    var userId: String { "usr_" + Identifiers.hex(userNumber, digits: 16) }
-
-    /// Writes the `userId` as a JSON string.
+    /// Writes the `userId`, `usr_` and 16 hex digits, as a JSON string.
     func writeUserId(_ writer: inout JSONWriter) {
         writer.plainString {
             $0.append(Self.userIdPrefix)
