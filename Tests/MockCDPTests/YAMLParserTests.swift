@@ -355,6 +355,35 @@ struct YAMLErrorTests {
         #expect(errors.first?.hint == "keep one of the two; a mapping cannot hold a key twice")
     }
 
+    @Test("a document read with its duplicate keys keeps the first value of each")
+    func duplicateKeyKeepsFirst() throws {
+        let yaml = MarkedYAML("name: shop\nseed: 7\n‸name: other\nsteps: {a: 1, ‸a: 2}\n")
+        let document = try YAMLParser.parseDocument(yaml.text, file: MarkedYAML.file)
+        #expect(document.root["name"]?.value.string == "shop")
+        #expect(document.root["steps"]?.value.mapping?.count == 1)
+        #expect(document.root["steps"]?.value["a"]?.value.string == "1")
+        #expect(
+            document.duplicateKeys.map(YAMLTestParsing.brief) == [
+                "3:1: duplicate key 'name'; it is already set on line 1",
+                "4:15: duplicate key 'a'; it is already set on line 4",
+            ])
+        #expect(document.duplicateKeys.map(\.location) == [yaml[0], yaml[1]])
+    }
+
+    @Test("a document with other problems besides duplicate keys is refused with all of them")
+    func duplicateKeyWithOtherProblem() {
+        do throws(DiagnosticError) {
+            _ = try YAMLParser.parseDocument("a: 1\na: 2\nb: *nope\n", file: MarkedYAML.file)
+            Issue.record("the text parsed without errors")
+        } catch {
+            #expect(
+                error.diagnostics.map(YAMLTestParsing.brief) == [
+                    "2:1: duplicate key 'a'; it is already set on line 1",
+                    "3:4: undefined alias 'nope'",
+                ])
+        }
+    }
+
     @Test("problems that do not stop the reading are all reported, in source order")
     func collectsAllProblems() {
         let text = "a: *nope\nb: !!int ten\nb: 1\nc: 99999999999999999999\n"
