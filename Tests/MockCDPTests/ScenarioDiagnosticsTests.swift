@@ -75,6 +75,30 @@ struct ScenarioDiagnosticsTests {
         #expect(result.errors.contains("^"))
     }
 
+    @Test("an unquoted parameter reference in a flow mapping says to quote it")
+    func unquotedReferenceInFlowMapping() throws {
+        let yaml = Self.valid.replacingOccurrences(
+            of: "population:\n  users: 10",
+            with: "params: {visitors: 10}\npopulation: { users: ${visitors} }")
+        let result = try validate(yaml)
+        #expect(result.status == 65)
+        #expect(
+            result.errors == """
+                \(result.path):6:22: error: a parameter reference inside a '{ }' mapping needs \
+                quotes: write "${visitors}"
+                    population: { users: ${visitors} }
+                                         ^
+                  hint: without quotes, the '{' of '${' starts a new mapping; quoted, \
+                "${visitors}" still takes the parameter's value and kind
+
+                """)
+
+        let fixed = try validate(
+            yaml.replacingOccurrences(of: "users: ${visitors}", with: "users: \"${visitors}\""))
+        #expect(fixed.status == 0)
+        #expect(fixed.errors.contains("ok (10 users, 1 funnel, 2 steps)"))
+    }
+
     @Test("a missing file exits 66")
     func missingFile() throws {
         let run = try runTool(["validate", "/nonexistent/shop.yaml"])

@@ -441,6 +441,68 @@ struct YAMLErrorTests {
         #expect(errors.map(\.location) == [yaml[0]])
     }
 
+    @Test(
+        "an unquoted parameter reference in '{ }' or '[ ]' is reported at the '$' with the fix",
+        arguments: [
+            (
+                "arrivals: { rate: ‸${n} }\n",
+                "a parameter reference inside a '{ }' mapping needs quotes: write \"${n}\""
+            ),
+            (
+                "population:\n  users: 10\n  mix: {a: 1,\n    b: ‸${share}}\n",
+                "a parameter reference inside a '{ }' mapping needs quotes: write \"${share}\""
+            ),
+            (
+                "repeat: [1, ‸${ most }]\n",
+                "a parameter reference inside a '[ ]' list needs quotes: write \"${ most }\""
+            ),
+            (
+                "step: {name: Sale, after: exponential(‸${think}) in 1s..5m}\n",
+                "a parameter reference inside a '{ }' mapping needs quotes: "
+                    + "write \"exponential(${think}) in 1s..5m\""
+            ),
+            (
+                "step: {title: Café ‸${year}}\n",
+                "a parameter reference inside a '{ }' mapping needs quotes: "
+                    + "write \"Café ${year}\""
+            ),
+        ])
+    func unquotedReference(marked: String, message: String) throws {
+        let yaml = MarkedYAML(marked)
+        let errors = YAMLTestParsing.errors(yaml.text)
+        #expect(errors.map(\.message) == [message])
+        #expect(errors.map(\.location) == [yaml[0]])
+    }
+
+    @Test("the hint says why, and that a quoted reference keeps the parameter's kind")
+    func unquotedReferenceHint() {
+        let whole = YAMLTestParsing.errors("population: {users: ${visitors}}\n")
+        #expect(
+            whole.first?.hint
+                == "without quotes, the '{' of '${' starts a new mapping; "
+                + "quoted, \"${visitors}\" still takes the parameter's value and kind")
+        let part = YAMLTestParsing.errors("step: {name: Sale ${year}}\n")
+        #expect(
+            part.first?.hint
+                == "without quotes, the '{' of '${' starts a new mapping; "
+                + "quoted, the reference is still replaced by the parameter's value")
+    }
+
+    @Test(
+        "other syntax errors in flow collections keep their own message",
+        arguments: [
+            ("rate: {value: \"${n}\"\n‸", "expected ',' or '}' in this mapping"),
+            ("steps: [\"${n}\", 2\n‸", "expected ',' or ']' in this list"),
+            ("users: {n: 1} ‸${n}\n", "expected a key of the mapping here"),
+            ("users: {n: $‸{n\n}\n", "expected ',' or '}' in this mapping"),
+        ])
+    func otherFlowErrors(marked: String, message: String) throws {
+        let yaml = MarkedYAML(marked)
+        let errors = YAMLTestParsing.errors(yaml.text)
+        #expect(errors.map(\.message) == [message])
+        #expect(errors.map(\.location) == [yaml[0]])
+    }
+
     @Test("hints say what to write instead")
     func syntaxHints() {
         let list = YAMLTestParsing.errors("rates: [1, 2\n")
