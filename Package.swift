@@ -15,9 +15,21 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
         ),
+        // The sender drives libcurl itself: URLSession on Linux spins a core while it waits
+        // for each answer (see HTTPBatchTransport).
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]
+        ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
+        ),
         .target(
             name: "MockCDP",
-            dependencies: ["CYAML"]
+            dependencies: ["CYAML", "CCurl", "CZlib"]
         ),
         .target(
             name: "MockCDPCLI",

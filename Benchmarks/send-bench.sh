@@ -4,10 +4,11 @@
 #
 #   Benchmarks/send-bench.sh [EVENTS] [CONCURRENCY]
 #
-# Builds mockcdp in release mode, writes EVENTS realistic messages (about 1.1 KB each, mixed
+# Builds mockcdp in release mode, writes EVENTS realistic messages (about 790 bytes each, mixed
 # page/identify/track with e-commerce properties and non-ASCII names), starts
 # Tests/Support/segment_stub.py on 127.0.0.1, and prints one line per case:
 #   case=NAME events=N seconds=S events_per_s=R bytes=B
+# The send case runs twice, plain and with --gzip (the stub inflates the bodies).
 # On 2 cores the sender and the stub share the CPU, so the send figure includes the stub's cost;
 # the raw case (a Python client posting prebuilt 500-message batches) shows where the stub
 # itself tops out, and the dry-run case (bodies written to /dev/null, no network) shows where
@@ -70,36 +71,57 @@ PY
 bytes=$(wc -c < "$work/events.ndjson")
 
 start_stub() {
+    # Emptied first: otherwise the wait below may read the port of the stub stopped before.
+    : > "$work/stub.port"
     python3 "$root/Tests/Support/segment_stub.py" --write-key bench-key "$@" > "$work/stub.port" &
     stub_pid=$!
     for _ in $(seq 100); do [ -s "$work/stub.port" ] && break; sleep 0.05; done
     port=$(head -1 "$work/stub.port")
 }
 stop_stub() { kill "$stub_pid"; wait "$stub_pid" 2>/dev/null || true; stub_pid=""; }
-report() { # name seconds
+report() { # name seconds [cpu-seconds]
     python3 -c "import sys; n,s,b=int(sys.argv[2]),float(sys.argv[3]),int(sys.argv[4]);\
-print(f'case={sys.argv[1]} events={n} seconds={s:.3f} events_per_s={n/s:.0f} bytes={b}')" \
-        "$1" "$events" "$2" "$bytes"
+cpu=f' cpu_s={float(sys.argv[5]):.2f}' if len(sys.argv) > 5 else '';\
+print(f'case={sys.argv[1]} events={n} seconds={s:.3f} events_per_s={n/s:.0f} bytes={b}{cpu}')" \
+        "$1" "$events" "$2" "$bytes" "${@:3}"
+}
+# Runs a command with its standard error in LOG and its output dropped; prints its wall-clock
+# seconds and the CPU seconds (user + system) it used.
+timed() { # log command...
+    local log=$1 TIMEFORMAT='%R %U %S' times
+    shift
+    times=$( { time "$@" > /dev/null 2> "$log"; } 2>&1 )
+    read -r wall user system <<< "$times"
+    echo "$wall $(echo "$user + $system" | bc)"
 }
 
 start_stub
-begin=$(date +%s.%N)
-SEGMENT_WRITE_KEY=bench-key "$tool" send "$work/events.ndjson" \
-    --data-plane-url "http://127.0.0.1:$port" --concurrency "$concurrency" --rate 1000 \
-    --checkpoint "$work/checkpoint.json" 2> "$work/send.log"
-end=$(date +%s.%N)
+read -r wall cpu <<< "$(timed "$work/send.log" env SEGMENT_WRITE_KEY=bench-key \
+    "$tool" send "$work/events.ndjson" --data-plane-url "http://127.0.0.1:$port" \
+    --concurrency "$concurrency" --rate 1000 --checkpoint "$work/checkpoint.json")"
 received=$(curl -s "http://127.0.0.1:$port/stats" | python3 -c \
     "import json,sys; s=json.load(sys.stdin); print(s['unique_message_ids'], s['requests'])")
 stop_stub
 tail -1 "$work/send.log" >&2
 echo "stub received (unique ids, requests): $received" >&2
-report "send(whole run, with file check)" "$(echo "$end - $begin" | bc)"
+report "send(whole run, with file check)" "$wall" "$cpu"
 
-begin=$(date +%s.%N)
-"$tool" send "$work/events.ndjson" --dry-run --checkpoint "$work/dry.json" \
-    > /dev/null 2> "$work/dry.log"
-end=$(date +%s.%N)
-report "send --dry-run(no network, with file check)" "$(echo "$end - $begin" | bc)"
+start_stub
+read -r wall cpu <<< "$(timed "$work/send-gzip.log" env SEGMENT_WRITE_KEY=bench-key \
+    "$tool" send "$work/events.ndjson" --gzip --data-plane-url "http://127.0.0.1:$port" \
+    --concurrency "$concurrency" --rate 1000 --checkpoint "$work/checkpoint-gzip.json")"
+received=$(curl -s "http://127.0.0.1:$port/stats" | python3 -c \
+    "import json,sys; s=json.load(sys.stdin); print(s['unique_message_ids'], s['requests'],\
+ s['gzip_requests'], s['wire_bytes'], s['body_bytes'])")
+stop_stub
+tail -1 "$work/send-gzip.log" >&2
+echo "stub received with --gzip (unique ids, requests, gzip requests, wire bytes," \
+    "inflated bytes): $received" >&2
+report "send --gzip(whole run, with file check)" "$wall" "$cpu"
+
+read -r wall cpu <<< "$(timed "$work/dry.log" \
+    "$tool" send "$work/events.ndjson" --dry-run --checkpoint "$work/dry.json")"
+report "send --dry-run(no network, with file check)" "$wall" "$cpu"
 
 start_stub
 seconds=$(python3 - "$work/events.ndjson" "$port" <<'PY'

@@ -27,6 +27,8 @@ enum SendCommand: Command {
           --concurrency N         requests in flight, 1 to 64 (default 4)
           --rate N                requests started per second, 1 to 1000 (default 100)
           --max-attempts N        attempts per batch before it counts as failed (default 12)
+          --gzip                  compress request bodies (Content-Encoding: gzip); batches
+                                  still keep under 500 KB before compression
           --checkpoint PATH       default: FILE.send-checkpoint.json beside FILE
           --resume                continue the run recorded in the checkpoint
           --dry-run               send nothing: print each request body as one line of stdout
@@ -52,7 +54,7 @@ enum SendCommand: Command {
             "write-key-file", "data-plane-url", "region", "pace", "batch-size", "concurrency",
             "rate", "max-attempts", "checkpoint",
         ].map { Arguments.Option(name: $0, short: nil, takesValue: true) }
-        + ["rebase-now", "resume", "dry-run", "write-key"].map {
+        + ["rebase-now", "resume", "dry-run", "gzip", "write-key"].map {
             Arguments.Option(name: $0, short: nil, takesValue: false)
         }
 
@@ -102,7 +104,7 @@ enum SendCommand: Command {
             transport = HTTPBatchTransport(
                 dataPlane: dataPlane, writeKey: key,
                 userAgent: "\(Release.name)/\(Release.version)",
-                maximumConnections: concurrency)
+                maximumConnections: concurrency, compressesBodies: parsed.flag("gzip"))
         }
 
         let configuration = SendConfiguration(

@@ -44,6 +44,51 @@ struct SendMessageTests {
         #expect(problem(String(repeating: "[", count: 300)) != nil)
     }
 
+    @Test("a string's quotes, escapes, control bytes and UTF-8 are found wherever they fall")
+    func stringBytesAtEveryOffset() {
+        func result(_ bytes: [UInt8]) -> Result<CheckedMessage, MessageProblem> {
+            bytes.withUnsafeBufferPointer { buffer in
+                Result { () throws(MessageProblem) in try SegmentMessageRules.check(buffer) }
+            }
+        }
+        let head = Array(#"{"type":"page","userId":"u","name":""#.utf8)
+        let tail = Array(#"abcdefghijklmnop"}"#.utf8)
+        // Long runs of plain text are read eight bytes at a time, so each case is tried at
+        // every offset within and across such words.
+        for offset in 0..<20 {
+            let text = Array(repeating: UInt8(ascii: "x"), count: offset)
+            let column = head.count + offset + 1
+            let cases: [([UInt8], String?)] = [
+                ([0x01], "control character"),
+                ([0x7F], nil),
+                ([0xC3, 0xA9], nil),
+                ([0xE2, 0x82, 0xAC], nil),
+                ([0xFF], "invalid UTF-8"),
+                ([0xC3, 0x41], "invalid UTF-8"),
+                (Array(#"\""#.utf8), nil),
+                (Array(#"\\"#.utf8), nil),
+                (Array(#"\u00e9"#.utf8), nil),
+                (Array(#"\q"#.utf8), "unknown escape"),
+            ]
+            for (bytes, reason) in cases {
+                switch result(head + text + bytes + tail) {
+                case .success(let checked):
+                    #expect(reason == nil, "offset \(offset), \(bytes)")
+                    #expect(checked.compact == head + text + bytes + tail)
+                case .failure(let problem):
+                    #expect(problem.message.hasPrefix("invalid JSON: " + (reason ?? "none")))
+                    #expect(problem.column == column, "offset \(offset), \(bytes)")
+                }
+            }
+            // A quote in the text ends the string there; the rest is not JSON.
+            guard case .failure(let problem) = result(head + text + [0x22] + tail) else {
+                Issue.record("accepted a stray quote at offset \(offset)")
+                continue
+            }
+            #expect(problem.column == column + 1)
+        }
+    }
+
     @Test("invalid UTF-8 is refused")
     func invalidUTF8() {
         var bytes = Array(#"{"type":"page","userId":"u","name":"x"}"#.utf8)
@@ -188,5 +233,33 @@ struct SendMessageTests {
             file.lines.map(\.bytes.last) == Array(repeating: UInt8(ascii: "}"), count: 3) + [
                 UInt8(ascii: "\"")
             ])
+    }
+
+    @Test("a file of several megabytes, checked in parts, reports the lines of the whole file")
+    func largeFileValidation() throws {
+        let directory = try temporaryFolder()
+        let url = directory.appendingPathComponent("large.ndjson")
+        let count = 30_000
+        let bad: Set<Int> = [3, 14_999, 15_000, 15_001, 29_999]
+        let blank: Set<Int> = [2, 20_000]
+        var text = ""
+        for number in 1...count {
+            if blank.contains(number) {
+                text += "\r\n"
+            } else if bad.contains(number) {
+                text += #"{"type":"track","userId":"u","note":"line \#(number)"}"# + "\n"
+            } else {
+                text += EventFixture.line(number) + "\n"
+            }
+        }
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        #expect(text.utf8.count > 4_000_000)
+
+        let file = try NDJSONFile(path: url.path)
+        let validation = file.validate(countingFrom: 15_000, maximumProblems: 4)
+        #expect(validation.problemCount == bad.count)
+        #expect(validation.problems.map(\.location?.line) == [3, 14_999, 15_000, 15_001])
+        #expect(validation.problems.allSatisfy { $0.message.contains("\"event\"") })
+        #expect(validation.messageCount == count - 15_000 + 1 - 3 - 1)
     }
 }

@@ -68,8 +68,14 @@ final class SegmentStub: @unchecked Sendable {
         var uniqueMessageIds: Int
         var duplicates: Int
         var conflictingDuplicates: Int
+        /// The largest body, inflated when it came gzipped.
         var maxBodyBytes: Int
         var maxMessageBytes: Int
+        /// Bytes of accepted bodies, inflated.
+        var bodyBytes: Int
+        /// Bytes of every body as it came over the wire.
+        var wireBytes: Int
+        var gzipRequests: Int
         var userAgents: [String]
         /// Requests waiting because of --pause-after.
         var held: Int
@@ -104,6 +110,22 @@ final class SegmentStub: @unchecked Sendable {
     /// The first requests received (with --capture K).
     func requests() async throws -> [CapturedRequest] {
         try JSONDecoder().decode([CapturedRequest].self, from: await get("/requests"))
+    }
+
+    /// Posts `body` to the batch API with the stub's write key; returns the status and reply.
+    func postBatch(_ body: Data, contentEncoding: String? = nil) async throws -> (Int, String) {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/v1/batch")!)
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.setValue(
+            "Basic " + Data("\(writeKey):".utf8).base64EncodedString(),
+            forHTTPHeaderField: "Authorization")
+        if let contentEncoding {
+            request.setValue(contentEncoding, forHTTPHeaderField: "Content-Encoding")
+        }
+        let (data, response) = try await URLSession.shared.upload(for: request, from: body)
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        return (status, String(decoding: data, as: UTF8.self))
     }
 
     /// Lets the requests held by --pause-after through, and every later one.
@@ -237,12 +259,13 @@ func testConfiguration(
 /// Runs the sender over an NDJSON file with the HTTP transport.
 func sendFile(
     _ path: String, to stub: SegmentStub, configuration: SendConfiguration,
-    reporter: CollectingReporter = CollectingReporter()
+    reporter: CollectingReporter = CollectingReporter(), gzip: Bool = false
 ) async throws -> SendSummary {
     let file = try NDJSONFile(path: path)
     let transport = HTTPBatchTransport(
         dataPlane: configuration.dataPlane, writeKey: WriteKey(stub.writeKey)!,
-        userAgent: "mockcdp/test", maximumConnections: configuration.maximumInFlight)
+        userAgent: "mockcdp/test", maximumConnections: configuration.maximumInFlight,
+        compressesBodies: gzip)
     let sender = SegmentSender(
         configuration: configuration, transport: transport, reporter: reporter)
     return try await sender.run(file.lines)

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """A Segment-compatible HTTP Tracking API stub for tests, on loopback only.
 
-Accepts POST /v1/batch (and /v1/import) as Segment does, checks what Segment checks, counts
+Accepts POST /v1/batch (and /v1/import) as Segment does, plain or with
+Content-Encoding: gzip, checks what Segment checks, counts
 what a sender's tests need to assert (requests, messages, unique messageIds, duplicates,
 sizes), and injects faults on demand: 500s, 429s with Retry-After, dropped connections and
 slow replies.
@@ -11,7 +12,7 @@ The first line on stdout is the port it listens on, so a test can start it with 
 Endpoints besides the batch API:
   GET  /stats     counters as JSON
   GET  /messages  recorded messages as NDJSON (with --record)
-  GET  /requests  the first --capture requests: headers and raw body, as JSON
+  GET  /requests  the first --capture requests: headers and body (inflated), as JSON
   POST /reset     zeroes counters and forgets messages
   POST /release   lets requests held by --pause-after through
   GET  /health    200 "ok"
@@ -30,6 +31,7 @@ import struct
 import sys
 import threading
 import time
+import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 MAX_BODY_BYTES = 500 * 1024
@@ -38,6 +40,30 @@ BATCH_PATHS = ("/v1/batch", "/v1/import")
 
 _decoder = json.JSONDecoder()
 _whitespace = re.compile(r"[ \t\n\r]*")
+
+
+def decode_body(body, encoding):
+    """Returns (body, problem): a gzip body inflated, or why it cannot be.
+
+    Segment's 500 KB limit applies to the inflated body, so inflating stops one byte past it:
+    a small body that inflates to gigabytes costs no more than a body at the limit.
+    """
+    if encoding in ("", "identity"):
+        return body, None
+    if encoding != "gzip":
+        return body, f"unsupported Content-Encoding {encoding!r}"
+    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+    try:
+        plain = inflater.decompress(body, MAX_BODY_BYTES + 1)
+    except zlib.error as error:
+        return body, f"malformed gzip body: {error}"
+    if len(plain) > MAX_BODY_BYTES:
+        return body, f"body is over {MAX_BODY_BYTES} bytes once inflated"
+    if not inflater.eof:
+        return body, "malformed gzip body: it ends before the gzip stream does"
+    if inflater.unused_data:
+        return body, "malformed gzip body: bytes after the gzip stream"
+    return plain, None
 
 
 class BatchError(ValueError):
@@ -146,6 +172,8 @@ class Ledger:
         self.max_body_bytes = 0
         self.max_message_bytes = 0
         self.body_bytes = 0
+        self.wire_bytes = 0
+        self.gzip_requests = 0
         self.first_request_at = None
         self.last_request_at = None
         self.seen = {}
@@ -172,6 +200,8 @@ class Ledger:
             "max_body_bytes": self.max_body_bytes,
             "max_message_bytes": self.max_message_bytes,
             "body_bytes": self.body_bytes,
+            "wire_bytes": self.wire_bytes,
+            "gzip_requests": self.gzip_requests,
             "first_request_at": self.first_request_at,
             "last_request_at": self.last_request_at,
             "user_agents": sorted(self.user_agents),
@@ -261,8 +291,10 @@ class Handler(BaseHTTPRequestHandler):
             return
         self.handle_batch(body)
 
-    def handle_batch(self, body):
+    def handle_batch(self, wire):
         ledger, options = self.ledger, self.options
+        encoding = self.headers.get("Content-Encoding", "").strip().lower()
+        body, encoding_problem = decode_body(wire, encoding)
         if options.pause_after:
             with ledger.lock:
                 hold = ledger.messages >= options.pause_after and not ledger.released.is_set()
@@ -279,8 +311,11 @@ class Handler(BaseHTTPRequestHandler):
             now = time.time()
             ledger.first_request_at = ledger.first_request_at or now
             ledger.last_request_at = now
-            ledger.body_bytes += len(body)
-            ledger.max_body_bytes = max(ledger.max_body_bytes, len(body))
+            ledger.wire_bytes += len(wire)
+            ledger.gzip_requests += encoding == "gzip"
+            if not encoding_problem:
+                ledger.body_bytes += len(body)
+                ledger.max_body_bytes = max(ledger.max_body_bytes, len(body))
             ledger.user_agents.add(self.headers.get("User-Agent", ""))
             if self.headers.get("X-Retry-Count"):
                 ledger.retried_requests += 1
@@ -319,7 +354,7 @@ class Handler(BaseHTTPRequestHandler):
             self.error_reply(500, "injected failure")
             return
 
-        status, message = self.check_and_record(body)
+        status, message = self.check_and_record(body, encoding_problem)
         if status != 200:
             self.error_reply(status, message)
         elif fail:
@@ -327,14 +362,16 @@ class Handler(BaseHTTPRequestHandler):
         else:
             self.reply(200, {"success": True})
 
-    def check_and_record(self, body):
+    def check_and_record(self, body, encoding_problem=None):
         ledger, options = self.ledger, self.options
         if not self.authorized(body):
             with ledger.lock:
                 ledger.unauthorized += 1
                 ledger.rejected_requests += 1
             return 401, "missing or wrong write key"
-        problem, messages = self.parse(body)
+        problem, messages = encoding_problem, None
+        if not problem:
+            problem, messages = self.parse(body)
         if problem:
             with ledger.lock:
                 ledger.rejected_requests += 1

@@ -48,20 +48,44 @@ struct JSONObjectScanner {
     }
 
     /// Scans one line (without its newline).
+    ///
+    /// Most lines are compact already, and then the line is its own compact form: the first
+    /// reading copies nothing, and only a line with whitespace between tokens is read a second
+    /// time, copying the tokens without it.
     static func scan(_ line: UnsafeBufferPointer<UInt8>) throws(JSONScanError) -> Result {
-        var reader = Reader(input: line)
-        return try reader.readTopLevelObject()
+        var reader = Reader(input: line, copies: false)
+        let result = try reader.readTopLevelObject()
+        guard reader.skippedWhitespace else { return result }
+        var copier = Reader(input: line, copies: true)
+        return try copier.readTopLevelObject()
     }
 }
 
 private struct Reader {
     let input: UnsafeBufferPointer<UInt8>
     var position = 0
+    /// Whether tokens are copied to `output`, which only a line with whitespace needs.
+    let copies: Bool
     var output: [UInt8] = []
+    /// Whether whitespace between tokens was passed over.
+    var skippedWhitespace = false
 
-    init(input: UnsafeBufferPointer<UInt8>) {
+    init(input: UnsafeBufferPointer<UInt8>, copies: Bool) {
         self.input = input
-        output.reserveCapacity(input.count)
+        self.copies = copies
+        if copies { output.reserveCapacity(input.count) }
+    }
+
+    /// Where the compact form has got to: the end of the output, or while nothing is copied,
+    /// the position in a line that has had no whitespace so far.
+    private var mark: Int { copies ? output.count : position }
+
+    private mutating func emit(_ byte: UInt8) {
+        if copies { output.append(byte) }
+    }
+
+    private mutating func emit(_ bytes: UnsafeBufferPointer<UInt8>) {
+        if copies { output.append(contentsOf: bytes) }
     }
 
     mutating func readTopLevelObject() throws(JSONScanError) -> JSONObjectScanner.Result {
@@ -75,7 +99,7 @@ private struct Reader {
         if position < input.count {
             throw fail("unexpected text after the JSON object")
         }
-        return .init(compact: output, members: members)
+        return .init(compact: copies ? output : Array(input), members: members)
     }
 
     private func peek() -> UInt8? {
@@ -89,7 +113,9 @@ private struct Reader {
     private mutating func skipWhitespace() {
         while position < input.count {
             switch input[position] {
-            case 0x20, 0x09, 0x0A, 0x0D: position += 1
+            case 0x20, 0x09, 0x0A, 0x0D:
+                position += 1
+                skippedWhitespace = true
             default: return
             }
         }
@@ -98,7 +124,7 @@ private struct Reader {
     private mutating func expect(_ byte: UInt8, _ what: String) throws(JSONScanError) {
         skipWhitespace()
         guard peek() == byte else { throw fail("expected \(what)") }
-        output.append(byte)
+        emit(byte)
         position += 1
     }
 
@@ -110,31 +136,32 @@ private struct Reader {
         try expect(UInt8(ascii: "{"), "'{'")
         skipWhitespace()
         if peek() == UInt8(ascii: "}") {
-            output.append(UInt8(ascii: "}"))
+            emit(UInt8(ascii: "}"))
             position += 1
             return members
         }
         while true {
             skipWhitespace()
             guard peek() == UInt8(ascii: "\"") else { throw fail("expected a quoted key") }
-            let keyStart = output.count
+            let keyStart = mark
             try readString()
             try expect(UInt8(ascii: ":"), "':' after a key")
             skipWhitespace()
-            let valueStart = output.count
+            let valueStart = mark
             let kind = try readValue(depth: depth)
             if collect {
-                let key = decodedString(output[keyStart..<valueStart - 1])
                 members.append(
-                    JSONMember(key: key, kind: kind, valueRange: valueStart..<output.count))
+                    JSONMember(
+                        key: key(keyStart..<valueStart - 1), kind: kind,
+                        valueRange: valueStart..<mark))
             }
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","):
-                output.append(UInt8(ascii: ","))
+                emit(UInt8(ascii: ","))
                 position += 1
             case UInt8(ascii: "}"):
-                output.append(UInt8(ascii: "}"))
+                emit(UInt8(ascii: "}"))
                 position += 1
                 return members
             default:
@@ -143,11 +170,19 @@ private struct Reader {
         }
     }
 
+    /// The text of the key token at `range` of the compact form.
+    private func key(_ range: Range<Int>) -> String {
+        if copies { return decodedString(output[range]) }
+        let token = UnsafeBufferPointer(rebasing: input[range])
+        if token.contains(UInt8(ascii: "\\")) { return decodedString(ArraySlice(token)) }
+        return String(decoding: token.dropFirst().dropLast(), as: UTF8.self)
+    }
+
     private mutating func readArray(depth: Int) throws(JSONScanError) {
         try expect(UInt8(ascii: "["), "'['")
         skipWhitespace()
         if peek() == UInt8(ascii: "]") {
-            output.append(UInt8(ascii: "]"))
+            emit(UInt8(ascii: "]"))
             position += 1
             return
         }
@@ -157,10 +192,10 @@ private struct Reader {
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","):
-                output.append(UInt8(ascii: ","))
+                emit(UInt8(ascii: ","))
                 position += 1
             case UInt8(ascii: "]"):
-                output.append(UInt8(ascii: "]"))
+                emit(UInt8(ascii: "]"))
                 position += 1
                 return
             default:
@@ -207,7 +242,7 @@ private struct Reader {
         for index in 0..<count where input[position + index] != pointer[index] {
             throw fail("expected a value")
         }
-        output.append(contentsOf: UnsafeBufferPointer(start: pointer, count: count))
+        emit(UnsafeBufferPointer(start: pointer, count: count))
         position += count
     }
 
@@ -230,22 +265,24 @@ private struct Reader {
             guard let byte = peek(), isDigit(byte) else { throw fail("malformed number") }
             while let byte = peek(), isDigit(byte) { position += 1 }
         }
-        output.append(contentsOf: UnsafeBufferPointer(rebasing: input[start..<position]))
+        emit(UnsafeBufferPointer(rebasing: input[start..<position]))
     }
 
     private func isDigit(_ byte: UInt8) -> Bool {
         byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
     }
 
-    /// Reads a string, checking escapes and UTF-8, and copies it to the output as written.
+    /// Reads a string, checking escapes and UTF-8, and copies it as written.
     private mutating func readString() throws(JSONScanError) {
         let start = position
         position += 1
         while position < input.count {
+            skipPlainASCII()
+            guard position < input.count else { break }
             let byte = input[position]
             if byte == UInt8(ascii: "\"") {
                 position += 1
-                output.append(contentsOf: UnsafeBufferPointer(rebasing: input[start..<position]))
+                emit(UnsafeBufferPointer(rebasing: input[start..<position]))
                 return
             }
             if byte == UInt8(ascii: "\\") {
@@ -259,6 +296,32 @@ private struct Reader {
             }
         }
         throw fail("unterminated string")
+    }
+
+    /// Skips 8 bytes at a time while none of them needs a look: a quote, a backslash, a control
+    /// character or a byte of a multi-byte UTF-8 sequence. Most of a message is such text.
+    private mutating func skipPlainASCII() {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        let raw = UnsafeRawPointer(input.baseAddress!)
+        while position + 8 <= input.count {
+            let word = raw.loadUnaligned(fromByteOffset: position, as: UInt64.self)
+            let quotes = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
+            let backslashes = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
+            // A byte is zero, or below 0x20, exactly when subtracting sets its high bit from a
+            // byte whose high bit was clear; borrows only reach bytes above such a byte.
+            let special =
+                ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes)
+                | ((word &- ones &* 0x20) & ~word) | word
+            let found = special & highBits
+            if found != 0 {
+                // Loads are little-endian, so the lowest flag is the first byte to look at; the
+                // borrows that can flag a byte wrongly only run upward from a flagged one.
+                position += (found.littleEndian.trailingZeroBitCount) / 8
+                return
+            }
+            position += 8
+        }
     }
 
     private mutating func readEscape() throws(JSONScanError) {

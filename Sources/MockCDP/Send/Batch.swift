@@ -20,8 +20,9 @@ struct Batch: Sendable {
 
     /// The request body with `sentAt` set to `sentAt`.
     func body(sentAt: EventTime) -> [UInt8] {
-        var body = head
+        var body: [UInt8] = []
         body.reserveCapacity(bodyCount)
+        body.append(contentsOf: head)
         body.append(contentsOf: Array("],\"sentAt\":\"".utf8))
         body.append(contentsOf: sentAt.iso8601Bytes)
         body.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: "}")])
@@ -69,7 +70,9 @@ struct BatchBuilder {
             current!.lastLine = message.line
         } else {
             var head = Batch.opening
-            head.reserveCapacity(min(maximumBodyBytes, 64 * 1024))
+            // Room for a full batch at once: growing by doubling would copy the head several
+            // times, each time into fresh memory that the kernel has to zero.
+            head.reserveCapacity(maximumBodyBytes)
             head.append(contentsOf: message.bytes)
             current = Batch(
                 serial: nextSerial, firstLine: message.line, lastLine: message.line,

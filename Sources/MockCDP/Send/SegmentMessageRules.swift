@@ -22,7 +22,8 @@ struct MessageProblem: Error, Sendable {
 /// Segment answers 200 for a batch and then silently drops a message that breaks these rules,
 /// so the sender refuses such input up front rather than losing events without a word.
 enum SegmentMessageRules {
-    static let types: Set<String> = ["track", "identify", "page", "screen", "group", "alias"]
+    /// Sorted, for the error message; a short array is searched faster than a set is hashed.
+    static let types = ["alias", "group", "identify", "page", "screen", "track"]
 
     static func check(_ line: UnsafeBufferPointer<UInt8>) throws(MessageProblem) -> CheckedMessage {
         let scanned: JSONObjectScanner.Result
@@ -36,17 +37,21 @@ enum SegmentMessageRules {
 
     static func check(_ scanned: JSONObjectScanner.Result) throws(MessageProblem) -> CheckedMessage
     {
-        var seen: Set<String> = []
-        for member in scanned.members where watchedKeys.contains(member.key) {
-            guard seen.insert(member.key).inserted else {
+        // One pass puts the members that matter in their slots: a switch over a few short keys
+        // costs far less per message than hashing every key into sets.
+        var watched = WatchedMembers()
+        for member in scanned.members {
+            guard let slot = WatchedMembers.Slot(member.key) else { continue }
+            guard watched[slot] == nil else {
                 throw MessageProblem(column: 1, message: "duplicate key \"\(member.key)\"")
             }
+            watched[slot] = member
         }
         let text = { (member: JSONMember) -> String in
             decodedString(scanned.compact[member.valueRange])
         }
 
-        guard let typeMember = scanned.member("type"), typeMember.kind == .string else {
+        guard let typeMember = watched[.type], typeMember.kind == .string else {
             throw MessageProblem(column: 1, message: "missing \"type\" (track, identify, ...)")
         }
         let type = text(typeMember)
@@ -54,28 +59,27 @@ enum SegmentMessageRules {
             throw MessageProblem(
                 column: 1,
                 message: "unknown type \"\(type)\"; expected one of "
-                    + types.sorted().joined(separator: ", "))
+                    + types.joined(separator: ", "))
         }
 
-        let hasIdentity = ["userId", "anonymousId"].contains { key in
-            guard let member = scanned.member(key) else { return false }
-            switch member.kind {
-            case .string: return !text(member).isEmpty
-            case .number: return true
-            default: return false
+        func identifies(_ member: JSONMember?) -> Bool {
+            switch member?.kind {
+            case .string: !isEmptyString(member!)
+            case .number: true
+            default: false
             }
         }
-        guard hasIdentity else {
+        guard identifies(watched[.userId]) || identifies(watched[.anonymousId]) else {
             throw MessageProblem(column: 1, message: "a message needs a userId or an anonymousId")
         }
-        try requireText(scanned, "event", when: type == "track", type: type)
-        try requireText(scanned, "groupId", when: type == "group", type: type)
-        try requireText(scanned, "previousId", when: type == "alias", type: type)
+        try requireText(watched[.event], "event", when: type == "track", type: type)
+        try requireText(watched[.groupId], "groupId", when: type == "group", type: type)
+        try requireText(watched[.previousId], "previousId", when: type == "alias", type: type)
 
         var messageID: String?
         var messageIDRange: Range<Int>?
-        if let member = scanned.member("messageId"), member.kind != .null {
-            guard member.kind == .string, !text(member).isEmpty else {
+        if let member = watched[.messageId], member.kind != .null {
+            guard member.kind == .string, !isEmptyString(member) else {
                 throw MessageProblem(column: 1, message: "\"messageId\" must be a non-empty string")
             }
             messageID = text(member)
@@ -84,18 +88,18 @@ enum SegmentMessageRules {
 
         var timestamp: EventTime?
         var timeRanges: [(range: Range<Int>, time: EventTime)] = []
-        for key in ["timestamp", "originalTimestamp"] {
-            guard let member = scanned.member(key), member.kind != .null else { continue }
+        for slot in [WatchedMembers.Slot.timestamp, .originalTimestamp] {
+            guard let member = watched[slot], member.kind != .null else { continue }
             let bytes = scanned.compact[member.valueRange]
             guard member.kind == .string, !bytes.contains(UInt8(ascii: "\\")),
                 let time = EventTime(iso8601Bytes: bytes.dropFirst().dropLast())
             else {
                 throw MessageProblem(
                     column: 1,
-                    message: "\"\(key)\" must be an ISO-8601 time with a zone, "
+                    message: "\"\(slot.key)\" must be an ISO-8601 time with a zone, "
                         + "such as 2024-05-01T12:00:04.756Z")
             }
-            if key == "timestamp" { timestamp = time }
+            if slot == .timestamp { timestamp = time }
             timeRanges.append((member.valueRange, time))
         }
 
@@ -104,25 +108,57 @@ enum SegmentMessageRules {
             messageIDRange: messageIDRange, timestamp: timestamp, timeRanges: timeRanges)
     }
 
-    /// Keys whose duplicates would make the message mean different things to different readers.
-    private static let watchedKeys: Set<String> = [
-        "type", "userId", "anonymousId", "event", "messageId", "timestamp", "originalTimestamp",
-        "groupId", "previousId",
-    ]
+    /// Whether a string member is `""`; any longer token, escapes included, decodes to text.
+    private static func isEmptyString(_ member: JSONMember) -> Bool {
+        member.valueRange.count <= 2
+    }
 
     private static func requireText(
-        _ scanned: JSONObjectScanner.Result, _ key: String, when required: Bool, type: String
+        _ member: JSONMember?, _ key: String, when required: Bool, type: String
     ) throws(MessageProblem) {
         guard required else { return }
-        let member = scanned.member(key)
         let present: Bool
         switch member?.kind {
-        case .string: present = decodedString(scanned.compact[member!.valueRange]) != ""
+        case .string: present = !isEmptyString(member!)
         case .number: present = key != "event"
         default: present = false
         }
         guard present else {
             throw MessageProblem(column: 1, message: "a \(type) message needs \"\(key)\"")
         }
+    }
+}
+
+/// The members the rules look at, one slot per key. A second member with one of these keys
+/// would make the message mean different things to different readers, so it is an error.
+private struct WatchedMembers {
+    enum Slot: Int, CaseIterable {
+        case type, userId, anonymousId, event, messageId, timestamp, originalTimestamp, groupId
+        case previousId
+
+        init?(_ key: String) {
+            switch key {
+            case "type": self = .type
+            case "userId": self = .userId
+            case "anonymousId": self = .anonymousId
+            case "event": self = .event
+            case "messageId": self = .messageId
+            case "timestamp": self = .timestamp
+            case "originalTimestamp": self = .originalTimestamp
+            case "groupId": self = .groupId
+            case "previousId": self = .previousId
+            default: return nil
+            }
+        }
+
+        /// The key as written in JSON, which is the case's name.
+        var key: String { "\(self)" }
+    }
+
+    private var members = [JSONMember?](repeating: nil, count: Slot.allCases.count)
+
+    subscript(slot: Slot) -> JSONMember? {
+        get { members[slot.rawValue] }
+        set { members[slot.rawValue] = newValue }
     }
 }
