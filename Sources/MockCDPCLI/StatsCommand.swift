@@ -14,8 +14,9 @@ enum StatsCommand: Command {
         declared rate, the expected rate when cohorts lift some users' rates, the
         realized rate (users who reached the step over users who came to it),
         whether it agrees with the expected one within three standard errors,
-        users and events, and the delay before the step's events (time
-        since the user's previous event) at the 50th, 90th and 99th percentiles.
+        users and events, and the delay before the step's events at the 50th, 90th
+        and 99th percentiles: the time since the user's previous event in the same
+        visit, or, for a visit's first event, since the user arrived or came back.
         Under it, each branch arm's weight against the share of users who took it.
 
         For NDJSON (a file ending in .ndjson or .jsonl, or whose first character is

@@ -207,6 +207,30 @@ struct IncludeTests {
         #expect(run.errors.contains("  note: included from \(folder)/funnels/main.yaml:9:7\n"))
     }
 
+    @Test("a duplicate key in an included file is reported with the scenario's other errors")
+    func duplicateKeyInIncludedFile() throws {
+        var files = Self.split
+        files["funnels/checkout.yaml"] = Self.split["funnels/checkout.yaml"]!
+            .replacingOccurrences(of: "rate: 50%", with: "rate: 50%\n  rate: 60%")
+        files["shop.yaml"] = Self.split["shop.yaml"]!
+            .replacingOccurrences(of: "identified: 30%", with: "identified: 130%")
+        let folder = try writeFiles(files)
+        let run = try runTool(["validate", folder + "/shop.yaml"])
+        #expect(run.status == 65)
+        let expected = [
+            "\(folder)/funnels/checkout.yaml:5:3: error: duplicate key 'rate'; it is already "
+                + "set on line 4",
+            "      rate: 60%",
+            "      ^",
+            "  hint: keep one of the two; a mapping cannot hold a key twice",
+            "  note: included from \(folder)/funnels/main.yaml:9:7",
+            "  note: included from \(folder)/shop.yaml:15:10\n",
+        ]
+        #expect(run.errors.contains(expected.joined(separator: "\n")))
+        #expect(run.errors.contains("\(folder)/shop.yaml:14:15: error: "))
+        #expect(run.errors.hasSuffix("2 errors\n"))
+    }
+
     @Test("a syntax error in an included file is reported in that file")
     func syntaxErrorInIncludedFile() throws {
         var files = Self.split

@@ -75,6 +75,30 @@ struct ScenarioDiagnosticsTests {
         #expect(result.errors.contains("^"))
     }
 
+    @Test("an unquoted parameter reference in a flow mapping says to quote it")
+    func unquotedReferenceInFlowMapping() throws {
+        let yaml = Self.valid.replacingOccurrences(
+            of: "population:\n  users: 10",
+            with: "params: {visitors: 10}\npopulation: { users: ${visitors} }")
+        let result = try validate(yaml)
+        #expect(result.status == 65)
+        #expect(
+            result.errors == """
+                \(result.path):6:22: error: a parameter reference inside a '{ }' mapping needs \
+                quotes: write "${visitors}"
+                    population: { users: ${visitors} }
+                                         ^
+                  hint: without quotes, the '{' of '${' starts a new mapping; quoted, \
+                "${visitors}" still takes the parameter's value and kind
+
+                """)
+
+        let fixed = try validate(
+            yaml.replacingOccurrences(of: "users: ${visitors}", with: "users: \"${visitors}\""))
+        #expect(fixed.status == 0)
+        #expect(fixed.errors.contains("ok (10 users, 1 funnel, 2 steps)"))
+    }
+
     @Test("a missing file exits 66")
     func missingFile() throws {
         let run = try runTool(["validate", "/nonexistent/shop.yaml"])
@@ -92,6 +116,44 @@ struct ScenarioDiagnosticsTests {
         #expect(result.status == 65)
         #expect(result.errors.components(separatedBy: ": error: ").count - 1 == 3)
         #expect(result.errors.contains("3 errors"))
+    }
+
+    @Test("a duplicate key is reported together with the file's other errors")
+    func duplicateKeyWithOtherErrors() throws {
+        let broken = Self.valid
+            .replacingOccurrences(of: "  users: 10", with: "  users: 10\n  users: 20")
+            .replacingOccurrences(of: "rate: 20%", with: "rate: 120%")
+        let result = try validate(broken)
+        #expect(result.status == 65)
+        #expect(
+            result.errors == """
+                \(result.path):7:3: error: duplicate key 'users'; it is already set on line 6
+                      users: 20
+                      ^
+                  hint: keep one of the two; a mapping cannot hold a key twice
+                \(result.path):12:13: error: rate must be between 0% and 100%; got 120%
+                          rate: 120%
+                                ^
+                  hint: a conversion rate is a share of the users at the previous step
+                2 errors
+
+                """)
+    }
+
+    @Test("a mapping keeps the first value of a duplicate key, so only that one is checked")
+    func duplicateKeyKeepsFirstValue() throws {
+        let first = try validate(
+            Self.valid.replacingOccurrences(of: "  users: 10", with: "  users: ten\n  users: 20"))
+        #expect(first.status == 65)
+        #expect(first.errors.contains("\(first.path):7:3: error: duplicate key 'users'"))
+        #expect(first.errors.contains("\(first.path):6:10: error: users must be"))
+        #expect(first.errors.contains("2 errors"))
+
+        let second = try validate(
+            Self.valid.replacingOccurrences(of: "  users: 10", with: "  users: 10\n  users: ten"))
+        #expect(second.status == 65)
+        #expect(second.errors.contains("\(second.path):7:3: error: duplicate key 'users'"))
+        #expect(second.errors.components(separatedBy: ": error: ").count - 1 == 1)
     }
 
     @Test("a parameter override of the wrong kind is refused")

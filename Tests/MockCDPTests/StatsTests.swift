@@ -39,7 +39,7 @@ struct StatsTests {
             let sent = timeline.filter { $0.step?.step == index }
             #expect(step.events == sent.count)
             #expect(step.reached == Set(sent.map(\.user)).count)
-            #expect(step.delays.count <= step.events)
+            #expect(step.delays.count == step.events)
         }
         #expect(steps[0].eligible == 300)
         #expect(steps[1].eligible == steps[0].reached)
@@ -65,6 +65,54 @@ struct StatsTests {
         let step = try #require(FunnelStats(plan: plan).funnels.first?.steps[1])
         #expect(step.delayPercentile(0.5) == 42_000)
         #expect(step.delayPercentile(0.99) == 42_000)
+    }
+
+    /// Users of whom half sign in on arrival and all come back once, with fixed delays.
+    static let firstStepScenario = """
+        scenario: first-step
+        version: 1
+        start: 2026-05-01T00:00:00Z
+        duration: 1d
+        population:
+          users: 40
+          identified: 50%
+          returning: {share: 100%, after: 2h, visits: 1}
+        funnels:
+          main:
+            - page: Home
+              after: 30s
+            - track: Signed Up
+              after: 42s
+              rate: 50%
+        """
+
+    @Test("the first step's delay counts from the start of each visit, signed in or not")
+    func firstStepDelay() throws {
+        let plan = try plan(Self.firstStepScenario)
+        let timeline = events(plan)
+        let signedIn = timeline.filter { $0.step == nil }.count
+        #expect(signedIn > 0 && signedIn < 40)
+
+        let stats = FunnelStats(plan: plan)
+        let steps = try #require(stats.funnels.first?.steps)
+        // Every visit, first or return, anonymous or signed in, opens with the page 30s in.
+        #expect(steps[0].events > 40)
+        #expect(steps[0].delays.count == steps[0].events)
+        #expect(steps[0].delays.allSatisfy { $0 == 30_000 })
+        #expect(steps[1].delays.count == steps[1].events)
+        #expect(steps[1].delays.allSatisfy { $0 == 42_000 })
+    }
+
+    @Test("stats shows the first step's delay when nobody signs in on arrival")
+    func firstStepDelayTable() throws {
+        let path = try writeScenario(
+            Self.firstStepScenario.replacingOccurrences(of: "  identified: 50%\n", with: ""))
+        let run = try runTool(["stats", path])
+        #expect(run.status == 0)
+        let rows = run.output.split(separator: "\n").filter { $0.first?.isNumber == true }
+        let first = try #require(rows.first)
+        #expect(first.hasPrefix("1  page Home"))
+        #expect(first.hasSuffix("30.0s  30.0s  30.0s"), "\(run.output)")
     }
 
     @Test("stats of a scenario prints an aligned table per funnel")

@@ -355,6 +355,35 @@ struct YAMLErrorTests {
         #expect(errors.first?.hint == "keep one of the two; a mapping cannot hold a key twice")
     }
 
+    @Test("a document read with its duplicate keys keeps the first value of each")
+    func duplicateKeyKeepsFirst() throws {
+        let yaml = MarkedYAML("name: shop\nseed: 7\n‸name: other\nsteps: {a: 1, ‸a: 2}\n")
+        let document = try YAMLParser.parseDocument(yaml.text, file: MarkedYAML.file)
+        #expect(document.root["name"]?.value.string == "shop")
+        #expect(document.root["steps"]?.value.mapping?.count == 1)
+        #expect(document.root["steps"]?.value["a"]?.value.string == "1")
+        #expect(
+            document.duplicateKeys.map(YAMLTestParsing.brief) == [
+                "3:1: duplicate key 'name'; it is already set on line 1",
+                "4:15: duplicate key 'a'; it is already set on line 4",
+            ])
+        #expect(document.duplicateKeys.map(\.location) == [yaml[0], yaml[1]])
+    }
+
+    @Test("a document with other problems besides duplicate keys is refused with all of them")
+    func duplicateKeyWithOtherProblem() {
+        do throws(DiagnosticError) {
+            _ = try YAMLParser.parseDocument("a: 1\na: 2\nb: *nope\n", file: MarkedYAML.file)
+            Issue.record("the text parsed without errors")
+        } catch {
+            #expect(
+                error.diagnostics.map(YAMLTestParsing.brief) == [
+                    "2:1: duplicate key 'a'; it is already set on line 1",
+                    "3:4: undefined alias 'nope'",
+                ])
+        }
+    }
+
     @Test("problems that do not stop the reading are all reported, in source order")
     func collectsAllProblems() {
         let text = "a: *nope\nb: !!int ten\nb: 1\nc: 99999999999999999999\n"
@@ -406,6 +435,68 @@ struct YAMLErrorTests {
             ("café: \"crème\" ‸brûlée\n", "expected a key of the mapping here"),
         ])
     func syntaxErrors(marked: String, message: String) throws {
+        let yaml = MarkedYAML(marked)
+        let errors = YAMLTestParsing.errors(yaml.text)
+        #expect(errors.map(\.message) == [message])
+        #expect(errors.map(\.location) == [yaml[0]])
+    }
+
+    @Test(
+        "an unquoted parameter reference in '{ }' or '[ ]' is reported at the '$' with the fix",
+        arguments: [
+            (
+                "arrivals: { rate: ‸${n} }\n",
+                "a parameter reference inside a '{ }' mapping needs quotes: write \"${n}\""
+            ),
+            (
+                "population:\n  users: 10\n  mix: {a: 1,\n    b: ‸${share}}\n",
+                "a parameter reference inside a '{ }' mapping needs quotes: write \"${share}\""
+            ),
+            (
+                "repeat: [1, ‸${ most }]\n",
+                "a parameter reference inside a '[ ]' list needs quotes: write \"${ most }\""
+            ),
+            (
+                "step: {name: Sale, after: exponential(‸${think}) in 1s..5m}\n",
+                "a parameter reference inside a '{ }' mapping needs quotes: "
+                    + "write \"exponential(${think}) in 1s..5m\""
+            ),
+            (
+                "step: {title: Café ‸${year}}\n",
+                "a parameter reference inside a '{ }' mapping needs quotes: "
+                    + "write \"Café ${year}\""
+            ),
+        ])
+    func unquotedReference(marked: String, message: String) throws {
+        let yaml = MarkedYAML(marked)
+        let errors = YAMLTestParsing.errors(yaml.text)
+        #expect(errors.map(\.message) == [message])
+        #expect(errors.map(\.location) == [yaml[0]])
+    }
+
+    @Test("the hint says why, and that a quoted reference keeps the parameter's kind")
+    func unquotedReferenceHint() {
+        let whole = YAMLTestParsing.errors("population: {users: ${visitors}}\n")
+        #expect(
+            whole.first?.hint
+                == "without quotes, the '{' of '${' starts a new mapping; "
+                + "quoted, \"${visitors}\" still takes the parameter's value and kind")
+        let part = YAMLTestParsing.errors("step: {name: Sale ${year}}\n")
+        #expect(
+            part.first?.hint
+                == "without quotes, the '{' of '${' starts a new mapping; "
+                + "quoted, the reference is still replaced by the parameter's value")
+    }
+
+    @Test(
+        "other syntax errors in flow collections keep their own message",
+        arguments: [
+            ("rate: {value: \"${n}\"\n‸", "expected ',' or '}' in this mapping"),
+            ("steps: [\"${n}\", 2\n‸", "expected ',' or ']' in this list"),
+            ("users: {n: 1} ‸${n}\n", "expected a key of the mapping here"),
+            ("users: {n: $‸{n\n}\n", "expected ',' or '}' in this mapping"),
+        ])
+    func otherFlowErrors(marked: String, message: String) throws {
         let yaml = MarkedYAML(marked)
         let errors = YAMLTestParsing.errors(yaml.text)
         #expect(errors.map(\.message) == [message])

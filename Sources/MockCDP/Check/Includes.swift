@@ -12,13 +12,17 @@ import Foundation
 ///
 /// Paths are relative to the including file. Anchors belong to the file that defines them.
 /// A file that includes itself, directly or through others, is an error, as is a missing
-/// file; both are reported with the chain of includes that led to them.
+/// file; both are reported with the chain of includes that led to them. A key written twice
+/// is an error too, but one that does not stop the reading: it is kept in `duplicateKeys`,
+/// and the first value is read on.
 struct IncludeResolver {
     /// Source text of every file read, by the path used in locations.
     private(set) var sources: [String: String] = [:]
     /// For each included file, the includes that first led to it, innermost first.
     private(set) var chains: [String: [SourceLocation]] = [:]
     private(set) var diagnostics: [Diagnostic] = []
+    /// Keys written twice in a mapping, in any of the files, each with its include chain.
+    private(set) var duplicateKeys: [Diagnostic] = []
     /// Canonical paths of the files being read, outermost first, to find cycles.
     private var open: [String] = []
     /// The include written in each open file that leads to the next one.
@@ -32,14 +36,16 @@ struct IncludeResolver {
     /// Reads the scenario at `path` with everything it includes.
     ///
     /// - Throws: `DiagnosticError` when the scenario itself cannot be read or parsed, or when
-    ///   any include failed; problems inside included files carry their include chain.
+    ///   any include failed, with the duplicate keys found too; problems inside included files
+    ///   carry their include chain.
     mutating func load(_ path: String) throws(DiagnosticError) -> YAMLNode {
         let text = try YAMLParser.readSource(atPath: path)
         sources[path] = text
-        let root = try YAMLParser.parse(text, file: path)
+        let document = try YAMLParser.parseDocument(text, file: path)
+        duplicateKeys = document.duplicateKeys
         open = [Self.canonical(path)]
-        let resolved = resolveFile(root, file: path)
-        guard diagnostics.isEmpty else { throw DiagnosticError(diagnostics) }
+        let resolved = resolveFile(document.root, file: path)
+        guard diagnostics.isEmpty else { throw DiagnosticError(duplicateKeys + diagnostics) }
         return resolved
     }
 
@@ -150,7 +156,13 @@ struct IncludeResolver {
         do throws(DiagnosticError) {
             let text = try YAMLParser.readSource(atPath: path)
             sources[path] = text
-            root = try YAMLParser.parse(text, file: path)
+            let document = try YAMLParser.parseDocument(text, file: path)
+            root = document.root
+            duplicateKeys += document.duplicateKeys.map {
+                var located = $0
+                located.includedFrom = chain.reversed()
+                return located
+            }
         } catch {
             for var diagnostic in error.diagnostics {
                 if diagnostic.location == nil {

@@ -4,7 +4,9 @@
 /// node its anchor names, merge keys (`<<`) are folded into their mapping, and a key written
 /// twice is reported. Problems that leave the rest of the file readable are collected so the
 /// user sees them all in one run; problems that stop the reading (a limit, a second document)
-/// are thrown together with everything collected before them.
+/// are thrown together with everything collected before them. Duplicate keys are kept apart:
+/// the mapping keeps the first value, so the tree still means what the author wrote and can
+/// be checked further.
 struct YAMLComposer {
     /// A finished node with what the limits need to know about it, computed once, so that an
     /// alias can be priced without walking the node it copies.
@@ -42,6 +44,7 @@ struct YAMLComposer {
     private let file: String
     private let limits: YAMLParser.Limits
     private var diagnostics: [Diagnostic] = []
+    private var duplicateKeys: [Diagnostic] = []
     private var stack: [Frame] = []
     private var anchors: [String: Built] = [:]
     /// Anchors on collections still being built, to tell a self-reference from a typo.
@@ -92,18 +95,19 @@ struct YAMLComposer {
         }
     }
 
-    /// The root of the document once the stream has ended.
+    /// The document once the stream has ended, with its duplicate keys.
     ///
-    /// - Throws: Every problem collected, or an error for a file with no content.
-    func finish() throws(DiagnosticError) -> YAMLNode {
+    /// - Throws: Every problem collected, when any is not a duplicate key, or an error for a
+    ///   file with no content.
+    func finish() throws(DiagnosticError) -> YAMLDocument {
         guard let root, !Self.isEmptyDocument(root.node) else {
             let start = SourceLocation(file: file, line: 1, column: 1)
             throw stop(.error(at: start, "the file is empty"))
         }
         guard diagnostics.isEmpty else {
-            throw DiagnosticError(Self.inSourceOrder(diagnostics))
+            throw DiagnosticError(Self.inSourceOrder(diagnostics + duplicateKeys))
         }
-        return root.node
+        return YAMLDocument(root: root.node, duplicateKeys: duplicateKeys)
     }
 
     private mutating func open(
@@ -218,7 +222,7 @@ struct YAMLComposer {
         guard let text = key.string else { return }
         if let first = stack[top].firstKeyLocations[text] {
             let name = Self.quotable(text)
-            diagnostics.append(
+            duplicateKeys.append(
                 .error(
                     at: key.location,
                     "duplicate key '\(name)'; it is already set on line \(first.line)",
@@ -307,7 +311,7 @@ struct YAMLComposer {
 
     /// An error that ends the reading, thrown with the problems collected before it.
     func stop(_ diagnostic: Diagnostic) -> DiagnosticError {
-        DiagnosticError(Self.inSourceOrder(diagnostics + [diagnostic]))
+        DiagnosticError(Self.inSourceOrder(diagnostics + duplicateKeys + [diagnostic]))
     }
 
     private static func inSourceOrder(_ diagnostics: [Diagnostic]) -> [Diagnostic] {

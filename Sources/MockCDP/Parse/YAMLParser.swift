@@ -6,7 +6,8 @@
 /// requests, it is stricter than many YAML loaders:
 ///
 /// - a file holds exactly one document; an empty file is an error;
-/// - a key written twice in one mapping is an error at the second one;
+/// - a key written twice in one mapping is an error at the second one (`parseDocument` keeps
+///   the first value and hands the error back with the tree);
 /// - aliases are expanded and merge keys (`<<`) applied, within `Limits`, so that a file
 ///   crafted to expand exponentially (a "billion laughs") is refused quickly;
 /// - a value that does not fit its explicit tag, or an integer beyond `Int`, is an error.
@@ -30,7 +31,7 @@ public enum YAMLParser {
         public static let standard = Limits()
     }
 
-    /// Parses the single YAML document in `text`.
+    /// Parses the single YAML document in `text`, refusing it if a key is written twice.
     ///
     /// A byte-order mark at the start is dropped; lines and columns count from the first
     /// character after it, and columns count characters, so a caret lines up under
@@ -47,6 +48,25 @@ public enum YAMLParser {
     public static func parse(
         _ text: String, file: String, limits: Limits = .standard
     ) throws(DiagnosticError) -> YAMLNode {
+        let document = try parseDocument(text, file: file, limits: limits)
+        guard document.duplicateKeys.isEmpty else {
+            throw DiagnosticError(document.duplicateKeys)
+        }
+        return document.root
+    }
+
+    /// Parses the single YAML document in `text`, handing back duplicate keys rather than
+    /// throwing them, so that a caller can go on checking the document and report its other
+    /// mistakes in the same run.
+    ///
+    /// Positions count as for `parse(_:file:limits:)`.
+    ///
+    /// - Returns: The document, whose mappings keep the first value of a key written twice.
+    /// - Throws: `DiagnosticError` when any other problem is found, with every problem found
+    ///   (duplicate keys included), as `parse(_:file:limits:)` does.
+    public static func parseDocument(
+        _ text: String, file: String, limits: Limits = .standard
+    ) throws(DiagnosticError) -> YAMLDocument {
         let source = withoutByteOrderMark(text)
         var positions = SourcePositions(text: source, file: file)
         let reader = YAMLEventReader(text: source)
@@ -72,4 +92,14 @@ public enum YAMLParser {
         guard text.unicodeScalars.first == "\u{FEFF}" else { return text }
         return String(text.unicodeScalars.dropFirst())
     }
+}
+
+/// A parsed YAML document with the problems that leave its meaning clear enough to check.
+public struct YAMLDocument: Sendable {
+    /// The root node, with aliases expanded and merge keys applied.
+    public var root: YAMLNode
+    /// An error for each key written twice in one mapping, at the second occurrence, in
+    /// source order. The mapping keeps the first value, the one the error says is already
+    /// set, and drops the second unread.
+    public var duplicateKeys: [Diagnostic]
 }

@@ -28,6 +28,10 @@ struct YAMLSyntaxFailure: Error {
             }
         }
 
+        if let unquoted = unquotedReference(in: &source) {
+            return unquoted
+        }
+
         switch problem {
         case "found character that cannot start any token":
             return unexpectedCharacter(character, at: location)
@@ -106,6 +110,32 @@ struct YAMLSyntaxFailure: Error {
         }
     }
 
+    /// A parameter reference such as `${n}` written without quotes inside `{ }` or `[ ]`.
+    ///
+    /// There `{` and `}` are punctuation, so libyaml ends the plain value at the `$` and then
+    /// finds a mapping where it expects a ',': its error is at the `{` of `${`, and its words
+    /// are about brackets. Other errors keep their own message.
+    private func unquotedReference(in source: inout SourcePositions) -> Diagnostic? {
+        guard case .scalars(let offset) = position, offset > 0,
+            source.scalar(at: offset) == "{", source.scalar(at: offset - 1) == "$",
+            let context, context.hasPrefix("while parsing a flow"),
+            let written = UnquotedValue(around: offset - 1, in: source)
+        else { return nil }
+        let isList = context.hasSuffix("sequence")
+        let quoted =
+            written.value.contains(where: { $0 == "\"" || $0 == "\\" })
+            ? written.reference : written.value
+        let collection = isList ? "a '[ ]' list" : "a '{ }' mapping"
+        let kept =
+            written.value == written.reference
+            ? "quoted, \"\(quoted)\" still takes the parameter's value and kind"
+            : "quoted, the reference is still replaced by the parameter's value"
+        return .error(
+            at: source.location(of: .scalars(offset - 1)),
+            "a parameter reference inside \(collection) needs quotes: write \"\(quoted)\"",
+            hint: "without quotes, the '{' of '${' starts a new mapping; \(kept)")
+    }
+
     private func unexpectedCharacter(
         _ character: Unicode.Scalar?, at location: SourceLocation
     ) -> Diagnostic {
@@ -182,5 +212,56 @@ struct YAMLSyntaxFailure: Error {
             message += " (\(context))"
         }
         return message
+    }
+}
+
+/// The plain value around a `${` that libyaml cut short, read from the source line, so that
+/// a message can show it quoted: `x${n}%` in `{ rate: x${n}% }`.
+private struct UnquotedValue {
+    /// From the `$` to the first `}` after it, as `${n}`.
+    var reference: String
+    /// The whole value as written, the reference included.
+    var value: String
+
+    /// The most characters read either way, so that a minified line costs little.
+    private static let limit = 200
+
+    /// `nil` when the line has no `}` to close the reference: quotes would not mend that.
+    init?(around dollar: Int, in source: SourcePositions) {
+        // A plain value inside a flow collection ends at punctuation, at ': ' and at the end
+        // of the line.
+        func ends(at offset: Int) -> Bool {
+            guard offset >= 0, let scalar = source.scalar(at: offset) else { return true }
+            if ",[]{}\r\n".unicodeScalars.contains(scalar) { return true }
+            guard scalar == ":" else { return false }
+            return source.scalar(at: offset + 1).map { " \t\r\n".unicodeScalars.contains($0) }
+                ?? true
+        }
+
+        var referenceScalars: [Unicode.Scalar] = ["$", "{"]
+        var next = dollar + 2
+        while next - dollar < Self.limit, let scalar = source.scalar(at: next), scalar != "\n" {
+            referenceScalars.append(scalar)
+            next += 1
+            if scalar == "}" { break }
+        }
+        guard referenceScalars.last == "}" else { return nil }
+        reference = String(String.UnicodeScalarView(referenceScalars))
+
+        var start = dollar
+        while dollar - start < Self.limit, !ends(at: start - 1) {
+            start -= 1
+        }
+        var end = next
+        while end - next < Self.limit, !ends(at: end) {
+            end += 1
+        }
+        let isBlank = { (scalar: Unicode.Scalar) in scalar == " " || scalar == "\t" }
+        let before = (start..<dollar).compactMap { source.scalar(at: $0) }.drop(while: isBlank)
+        let after = (next..<end).compactMap { source.scalar(at: $0) }
+            .reversed().drop(while: isBlank).reversed()
+        value =
+            String(String.UnicodeScalarView(before)) + reference
+            + String(String.UnicodeScalarView(after))
     }
 }

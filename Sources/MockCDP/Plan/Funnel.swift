@@ -20,7 +20,8 @@ public struct Step: Codable, Sendable, Equatable {
     public var call: Call
     /// Share of the users at the previous step (or of arrivals, for the first) who reach this one.
     public var rate: Rate
-    /// Wait before each call of the step, measured from the user's previous event.
+    /// Wait before each call of the step, measured from the user's previous event, or from
+    /// the start of the visit before the visit's first event.
     public var after: Delay
     /// How many times the call is sent.
     public var repeats: IntRange

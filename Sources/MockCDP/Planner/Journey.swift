@@ -102,12 +102,14 @@ struct Journey {
         visitNumber = visit
         var arms: [Int: Int] = [:]
         var reachedNow: [StepReference] = []
+        let messagesBefore = buffers.events.count
         defer {
             if recordsVisits {
                 visits.append(
                     JourneyVisit(
                         user: profile.index, number: visit, funnel: funnelIndex,
-                        cohort: profile.cohort, startMillis: start, reached: reachedNow))
+                        cohort: profile.cohort, startMillis: start, reached: reachedNow,
+                        messages: buffers.events.count - messagesBefore))
             }
         }
         for planned in catalog.funnelSteps[funnelIndex] {

@@ -42,4 +42,7 @@ public struct JourneyVisit: Sendable, Equatable {
     /// When the visit begins: the arrival, or the end of the wait before a return.
     public var startMillis: Int64
     public var reached: [StepReference]
+    /// How many messages the visit sent. A user's messages come visit after visit, after
+    /// the identify call of a signed-in arrival, which belongs to no visit.
+    public var messages: Int
 }

@@ -1,8 +1,10 @@
 /// What a scenario's timeline realizes, step by step, against what its funnels declare.
 ///
 /// Built by expanding the whole timeline once: each user's reached steps come from the
-/// timeline's journey reports, and each event's delay is the time since the same user's
-/// previous event, which is what a step's `after` describes.
+/// timeline's journey reports. An event's delay is what a step's `after` describes: the time
+/// since the same user's previous event in the visit, or, for the visit's first event, since
+/// the visit began (the user's arrival, or the end of the wait before a return). So the
+/// first step's delay means the same for every user, signed in on arrival or not.
 public struct FunnelStats: Sendable {
     public struct StepStats: Sendable {
         public var label: String
@@ -18,7 +20,7 @@ public struct FunnelStats: Sendable {
         public var reached: Int
         /// Messages the step sent, counting repeats.
         public var events: Int
-        /// Delays before the step's messages, in milliseconds, sorted.
+        /// Delays before the step's messages, in milliseconds, sorted: one per message.
         public var delays: [Int64]
 
         /// The sum, over the users who came to the step, of their own rate (cohorts lift
@@ -80,28 +82,27 @@ public struct FunnelStats: Sendable {
                 })
         }
         let catalog = PlannerCatalog(plan: plan)
-        // When returning users' later visits begin: the wait before a visit is not a step's.
-        var returns: [Int: [Int64]] = [:]
+        // Users whose messages are still to come, with the visits that send them.
+        var visits: [Int: VisitProgress] = [:]
         var timeline = Timeline(
             plan: plan,
             onVisit: { visit in
                 Self.count(visit, into: &funnels, catalog: catalog)
-                if visit.number > 0 { returns[visit.user, default: []].append(visit.startMillis) }
+                if visit.messages > 0 {
+                    visits[visit.user, default: VisitProgress()].add(visit)
+                }
             })
-        var lastMillis: [Int: Int64] = [:]
         var events = 0
         while let event = timeline.next() {
             events += 1
-            defer { lastMillis[event.user] = event.millis }
+            // The identify call of a signed-in arrival belongs to no step and no visit.
             guard let step = event.step else { continue }
             funnels[step.funnel].steps[step.step].events += 1
-            guard let previous = lastMillis[event.user] else { continue }
-            if let starts = returns[event.user],
-                starts.contains(where: { previous < $0 && $0 <= event.millis })
-            {
-                continue
+            guard let delay = visits[event.user]?.delay(before: event.millis) else { continue }
+            funnels[step.funnel].steps[step.step].delays.append(delay)
+            if visits[event.user]?.isFinished == true {
+                visits[event.user] = nil
             }
-            funnels[step.funnel].steps[step.step].delays.append(event.millis - previous)
         }
         for funnel in funnels.indices {
             for step in funnels[funnel].steps.indices {
@@ -150,6 +151,38 @@ public struct FunnelStats: Sendable {
                 break
             }
         }
+    }
+}
+
+/// Where one user is in their visits while their messages come out of the timeline, which
+/// gives each message in the order the user sent them.
+private struct VisitProgress {
+    /// When each visit that sent messages began, and how many it sent, first visit first.
+    private var visits: [(startMillis: Int64, messages: Int)] = []
+    private var current = 0
+    /// Messages of the current visit seen so far.
+    private var seen = 0
+    private var previousMillis: Int64 = 0
+
+    /// Whether every message of every visit has been seen.
+    var isFinished: Bool { current == visits.count }
+
+    mutating func add(_ visit: JourneyVisit) {
+        visits.append((visit.startMillis, visit.messages))
+    }
+
+    /// The delay before the user's next message, sent at `millis`: from the previous message
+    /// of its visit, or from the visit's start for its first.
+    mutating func delay(before millis: Int64) -> Int64? {
+        guard !isFinished else { return nil }
+        let from = seen == 0 ? visits[current].startMillis : previousMillis
+        previousMillis = millis
+        seen += 1
+        if seen == visits[current].messages {
+            current += 1
+            seen = 0
+        }
+        return millis - from
     }
 }
 
