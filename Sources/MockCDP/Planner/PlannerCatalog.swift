@@ -31,6 +31,8 @@ final class PlannerCatalog: Sendable {
     /// The page a user is on before their first page view: the home page.
     let startPage: SitePage
 
+    /// `"currency":"USD"`: the store's currency as e-commerce events carry it.
+    let currencyMember: [UInt8]
     /// Each funnel's steps, prepared for the planner.
     let funnelSteps: [[PlannedStep]]
     /// `"library":{"name":"mockcdp","version":…}`, the same in every message.
@@ -63,6 +65,10 @@ final class PlannerCatalog: Sendable {
                 ContextChoices(population, cohort: $0, site: plan.site, pages: pages)
             }
         libraryMember = Self.encodeLibrary()
+        var currency = JSONWriter(capacity: 32)
+        currency.key(StandardField.currency.key)
+        currency.string(plan.store.currency)
+        currencyMember = currency.bytes
         productMembers = EncodedBytes(
             plan.catalog.flatMap { product in
                 Self.productMemberFields.map {

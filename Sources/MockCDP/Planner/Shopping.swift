@@ -443,7 +443,7 @@ struct Shopping {
             case .orderID: text(name, order?.id, &writer)
             case .checkoutID: text(name, checkout?.checkoutId, &writer)
             case .affiliation: text(name, catalog.plan.site.name, &writer)
-            case .currency: text(name, catalog.plan.store.currency, &writer)
+            case .currency: writer.fragment(catalog.currencyMember)
             case .cartID: text(name, cartId, &writer)
             case .query: text(name, query, &writer)
             case .listID: text(name, list?.id, &writer)
