@@ -342,7 +342,7 @@ struct Journey {
     private func writeIdentify(_ writer: inout JSONWriter, extra: JSONObject) {
         writer.key("traits")
         writer.beginObject()
-        let identity = profile.identity
+        let (identity, createdAtMillis) = profile.identityAndCreation()
         let address = identity.address
         for trait in catalog.plan.population.traits {
             switch trait {
@@ -379,7 +379,7 @@ struct Journey {
                 writer.endObject()
             case .createdAt:
                 writer.key("createdAt")
-                writer.plainString { Timestamp.append(millis: profile.createdAtMillis, to: &$0) }
+                writer.plainString { Timestamp.append(millis: createdAtMillis, to: &$0) }
             case .username:
                 writer.key("username")
                 writer.string(identity.username)

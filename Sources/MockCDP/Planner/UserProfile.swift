@@ -28,9 +28,12 @@ struct UserProfile: Sendable {
     let cohort: Int?
     /// Factor on the user's conversion rates below 100%.
     let lift: Double
-    let identity: FakeIdentity
-    /// When the user's account was made, for the `createdAt` trait.
-    let createdAtMillis: Int64
+    /// The profile stream where the identity's draws begin: the identity and the account's
+    /// creation time are its last draws, so they are made only when an identify call needs
+    /// them, from this copy, with the values they would have had if drawn at once.
+    private let identityRandom: RandomStream
+    private let identityBook: NameBook
+    private let startMillis: Int64
     /// Midnight UTC of the day of the `birthday` trait.
     let birthdayMillis: Int64
 
@@ -59,9 +62,9 @@ struct UserProfile: Sendable {
         ipv4 = Identifiers.publicIPv4(&random)
         campaignIndex = random.index(weights: choices.campaignWeights)
         hasCampaign = choices.campaigns[campaignIndex] != nil
-        identity = FakeIdentity(book: choices.nameBooks[localeIndex], random: &random)
-        let threeYears: UInt64 = 3 * 365 * 86_400_000
-        createdAtMillis = catalog.plan.startMillis - 86_400_000 - Int64(random.below(threeYears))
+        identityRandom = random
+        identityBook = choices.nameBooks[localeIndex]
+        startMillis = catalog.plan.startMillis
 
         // Drawn from its own stream, so that the traits before it keep their values.
         var birthdayRandom = RandomStream(catalog.plan.seed, UInt64(index), Self.birthdayKey)
@@ -88,6 +91,15 @@ struct UserProfile: Sendable {
         } else {
             app = nil
         }
+    }
+
+    /// The user's invented name, email, phone and address, and when their account was made
+    /// (for the `createdAt` trait).
+    func identityAndCreation() -> (identity: FakeIdentity, createdAtMillis: Int64) {
+        var random = identityRandom
+        let identity = FakeIdentity(book: identityBook, random: &random)
+        let threeYears: UInt64 = 3 * 365 * 86_400_000
+        return (identity, startMillis - 86_400_000 - Int64(random.below(threeYears)))
     }
 
     /// The campaign the user arrived from, if any.
