@@ -27,9 +27,15 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
         ),
+        // SHA-256 for derived message ids and input fingerprints.
+        .systemLibrary(
+            name: "CCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"]), .brew(["openssl"])]
+        ),
         .target(
             name: "MockCDP",
-            dependencies: ["CYAML", "CCurl", "CZlib"]
+            dependencies: ["CYAML", "CCurl", "CZlib", "CCrypto"]
         ),
         .target(
             name: "MockCDPCLI",
