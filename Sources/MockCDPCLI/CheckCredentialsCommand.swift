@@ -49,7 +49,7 @@ enum CheckCredentialsCommand: Command {
             dataPlane: dataPlane, writeKey: key, userAgent: "\(Release.name)/\(Release.version)",
             version: Release.version)
         let report = waitFor { await check.run() }
-        terminal.print(report.text)
+        try terminal.print(report.text)
         return ExitCode(rawValue: report.exitStatus) ?? .failure
     }
 }

@@ -20,12 +20,19 @@ public struct Terminal: @unchecked Sendable {
             errorsIsTerminal: isatty(FileHandle.standardError.fileDescriptor) != 0)
     }
 
+    /// Writes a message for the user; a standard error that cannot be written to (closed,
+    /// or a full disk) loses the message rather than stopping the command.
     func say(_ text: String) {
-        errors.write(Data(text.utf8))
+        try? errors.write(contentsOf: Data(text.utf8))
     }
 
-    func print(_ text: String) {
-        output.write(Data(text.utf8))
+    /// Writes data: a failure is the command's failure, exit status 74.
+    func print(_ text: String) throws(OutputError) {
+        do {
+            try output.write(contentsOf: Data(text.utf8))
+        } catch {
+            throw OutputError(message: "cannot write to standard output: \(describe(error))")
+        }
     }
 }
 
@@ -71,16 +78,11 @@ public enum CommandLineTool {
         }
         switch first {
         case "-h", "--help", "help":
-            if arguments.count > 1, let command = commands.first(where: { $0.name == arguments[1] })
-            {
-                terminal.print(command.help)
-            } else {
-                terminal.print(usage)
-            }
-            return ExitCode.success.rawValue
+            let text =
+                commands.first { arguments.count > 1 && $0.name == arguments[1] }?.help ?? usage
+            return printing(text, terminal: terminal)
         case "--version", "version":
-            terminal.print("\(Release.name) \(Release.version)\n")
-            return ExitCode.success.rawValue
+            return printing("\(Release.name) \(Release.version)\n", terminal: terminal)
         default:
             break
         }
@@ -94,8 +96,7 @@ public enum CommandLineTool {
         }
         let rest = Array(arguments.dropFirst())
         if rest.contains("--help") || rest.contains("-h") {
-            terminal.print(command.help)
-            return ExitCode.success.rawValue
+            return printing(command.help, terminal: terminal)
         }
         do {
             return try command.run(rest, terminal).rawValue
@@ -113,6 +114,9 @@ public enum CommandLineTool {
             return (error.isMissingInput ? ExitCode.noInput : ExitCode.dataError).rawValue
         } catch let error as OutputError {
             terminal.say("mockcdp \(command.name): \(error.message)\n")
+            return ExitCode.ioError.rawValue
+        } catch let error as CocoaError where error.isFileWriteError {
+            terminal.say("mockcdp \(command.name): cannot write the output: \(describe(error))\n")
             return ExitCode.ioError.rawValue
         } catch {
             terminal.say("mockcdp \(command.name): \(error)\n")
@@ -149,4 +153,40 @@ public enum CommandLineTool {
 /// An output file could not be written (exit status 74).
 struct OutputError: Error {
     var message: String
+}
+
+extension CommandLineTool {
+    /// Prints help or version text: 0, or 74 when standard output cannot be written.
+    fileprivate static func printing(_ text: String, terminal: Terminal) -> Int32 {
+        do {
+            try terminal.print(text)
+            return ExitCode.success.rawValue
+        } catch {
+            terminal.say("mockcdp: \(error.message)\n")
+            return ExitCode.ioError.rawValue
+        }
+    }
+}
+
+extension CocoaError {
+    /// Whether the error is Foundation's for a file that could not be written: a full disk,
+    /// no permission, a closed pipe.
+    var isFileWriteError: Bool {
+        (CocoaError.Code.fileWriteUnknown
+            .rawValue...CocoaError.Code.fileWriteVolumeReadOnly.rawValue)
+            .contains(code.rawValue)
+    }
+}
+
+/// What went wrong, in the system's words where it has them ("No space left on device")
+/// rather than Foundation's error dump.
+func describe(_ error: any Error) -> String {
+    let error = error as NSError
+    if let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError,
+        underlying.domain == NSPOSIXErrorDomain
+    {
+        return String(cString: strerror(Int32(underlying.code)))
+    }
+    if error.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(error.code))) }
+    return error.localizedDescription
 }

@@ -47,16 +47,22 @@ enum LintCommand: Command {
             }
             defer { if path != "-" { try? handle.close() } }
             var text = ""
+            var printFailure: OutputError?
             let result = lint.lint(handle) { finding in
-                guard !(quiet && finding.severity == .warning) else { return }
+                guard !(quiet && finding.severity == .warning), printFailure == nil else { return }
                 let column = finding.column.map { ":\($0)" } ?? ""
                 text += "\(path):\(finding.line)\(column): \(finding.severity.rawValue): "
                 text += finding.message + "\n"
                 if text.utf8.count > 1 << 16 {
-                    terminal.print(text)
+                    do throws(OutputError) {
+                        try terminal.print(text)
+                    } catch {
+                        printFailure = error
+                    }
                     text = ""
                 }
             }
+            if let printFailure { throw printFailure }
             if let reason = result.notNDJSON {
                 text = "\(path): error: not NDJSON: \(reason)\n"
                 if worst != .noInput { worst = .dataError }
@@ -67,14 +73,14 @@ enum LintCommand: Command {
             } else if result.errors > 0, worst == .success {
                 worst = .failure
             }
-            terminal.print(text)
+            try terminal.print(text)
             totals.lines += result.lines
             totals.messages += result.messages
             totals.errors += result.errors
             totals.warnings += result.warnings
         }
         let files = parsed.positional.count
-        terminal.print(
+        try terminal.print(
             "lint: \(totals.messages) message\(totals.messages == 1 ? "" : "s") in \(files) "
                 + "file\(files == 1 ? "" : "s"): \(totals.errors) error"
                 + "\(totals.errors == 1 ? "" : "s"), \(totals.warnings) warning"

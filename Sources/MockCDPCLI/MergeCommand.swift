@@ -78,7 +78,7 @@ enum MergeCommand: Command {
             do {
                 try handle.write(contentsOf: buffer)
             } catch {
-                throw OutputError(message: "cannot write the merged output: \(error)")
+                throw OutputError(message: "cannot write the merged output: \(describe(error))")
             }
             buffer.removeAll(keepingCapacity: true)
         }

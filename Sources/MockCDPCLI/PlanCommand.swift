@@ -27,8 +27,7 @@ enum PlanCommand: Command {
             path, options: try ScenarioInput.compileOptions(parsed), terminal: terminal)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        terminal.output.write(try encoder.encode(plan))
-        terminal.print("\n")
+        try terminal.print(String(decoding: try encoder.encode(plan), as: UTF8.self) + "\n")
         return .success
     }
 }

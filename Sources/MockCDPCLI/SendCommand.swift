@@ -89,9 +89,12 @@ enum SendCommand: Command {
             inputPath, parsed: parsed, resume: resume, checkpointPath: checkpointPath,
             terminal: terminal)
 
+        let stop = StopRequest()
         let transport: any BatchTransport
+        var preview: DryRunTransport?
         if dryRun {
-            transport = DryRunTransport(output: terminal.output)
+            preview = DryRunTransport(output: terminal.output, stop: stop)
+            transport = preview!
         } else {
             let key: WriteKey
             do {
@@ -124,7 +127,6 @@ enum SendCommand: Command {
 
         let reporter = TerminalSendReporter(
             handle: terminal.errors, isTerminal: terminal.errorsIsTerminal, dryRun: dryRun)
-        let stop = StopRequest()
         stop.installSignalHandlers { _ in
             reporter.report(
                 .notice("stopping: finishing requests in flight (press Ctrl-C again to quit now)"))
@@ -143,6 +145,11 @@ enum SendCommand: Command {
             terminal.say("mockcdp send: \(error)\n")
             return ExitCode(rawValue: error.exitStatus) ?? .failure
         case .success(let summary):
+            if let failure = preview?.writeFailure {
+                throw OutputError(
+                    message: "cannot write the dry run's requests to standard output: "
+                        + describe(failure))
+            }
             explain(summary, arguments: arguments, dryRun: dryRun, terminal: terminal)
             return ExitCode(rawValue: summary.outcome.exitStatus) ?? .failure
         }

@@ -42,11 +42,11 @@ enum StatsCommand: Command {
                     message: "--seed and --set apply to scenarios, not to NDJSON files",
                     hint: "mockcdp stats events.ndjson")
             }
-            terminal.print(try eventReport(path))
+            try terminal.print(try eventReport(path))
         } else {
             let plan = try ScenarioInput.load(
                 path, options: try ScenarioInput.compileOptions(parsed), terminal: terminal)
-            terminal.print(funnelReport(FunnelStats(plan: plan), scenario: plan.scenario))
+            try terminal.print(funnelReport(FunnelStats(plan: plan), scenario: plan.scenario))
         }
         return .success
     }

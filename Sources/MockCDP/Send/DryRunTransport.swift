@@ -9,14 +9,33 @@ import Foundation
 public final class DryRunTransport: BatchTransport, @unchecked Sendable {
     private let lock = NSLock()
     private let output: FileHandle
+    private let stop: StopRequest?
+    private var failure: (any Error)?
 
-    public init(output: FileHandle = .standardOutput) {
+    /// - Parameter stop: requested when the output cannot be written (a full disk, a closed
+    ///   pipe), so that the run ends rather than preview into nowhere.
+    public init(output: FileHandle = .standardOutput, stop: StopRequest? = nil) {
         self.output = output
+        self.stop = stop
     }
 
+    /// Why the output could not be written, if it could not.
+    public var writeFailure: (any Error)? { lock.withLock { failure } }
+
     public func post(_ body: [UInt8], retryCount: Int) async -> TransportResult {
-        lock.withLock {
-            output.write(Data(body + [0x0A]))
+        let written: Bool = lock.withLock {
+            guard failure == nil else { return false }
+            do {
+                try output.write(contentsOf: Data(body + [0x0A]))
+                return true
+            } catch {
+                failure = error
+                return false
+            }
+        }
+        guard written else {
+            stop?.request()
+            return .failure(TransportFailure(kind: .cancelled, detail: "output not written"))
         }
         return .response(status: 200, retryAfter: nil, body: "{\"success\":true}")
     }

@@ -63,7 +63,7 @@ public final class TerminalSendReporter: SendReporter, @unchecked Sendable {
         case .progress(let progress):
             guard isTerminal else { return }
             lock.withLock {
-                handle.write(Data(("\r\u{1B}[K" + progress.line).utf8))
+                try? handle.write(contentsOf: Data(("\r\u{1B}[K" + progress.line).utf8))
                 progressShown = true
             }
         case .notice(let text):
@@ -77,7 +77,8 @@ public final class TerminalSendReporter: SendReporter, @unchecked Sendable {
         lock.withLock {
             let clear = progressShown ? "\r\u{1B}[K" : ""
             progressShown = false
-            handle.write(Data((clear + line + "\n").utf8))
+            // Messages are lost, not fatal, when standard error cannot be written.
+            try? handle.write(contentsOf: Data((clear + line + "\n").utf8))
         }
     }
 }
