@@ -2,8 +2,9 @@ import Foundation
 import MockCDP
 import Testing
 
-/// Resuming a scenario run, through the built `mockcdp` executable as a user would run it.
-@Suite("send: resuming scenarios")
+/// Resuming a scenario run and ending a run with skipped messages, through the built
+/// `mockcdp` executable as a user would run it.
+@Suite("send: resuming scenarios and reporting skipped messages")
 struct SendScenarioResumeTests {
     private static let key = "wk-resume-51d2"
     private let environment = ["SEGMENT_WRITE_KEY": Self.key]
@@ -107,5 +108,68 @@ struct SendScenarioResumeTests {
         #expect(try await stub.stats().uniqueMessageIds == received)
         let kept = try CheckpointStore(path: checkpointPath).load()
         #expect(kept.input.seed == 7)
+    }
+
+    @Test("a run that skipped oversized messages exits 65 and keeps its checkpoint")
+    func skippedMessagesFailTheRun() async throws {
+        let directory = try temporaryFolder()
+        var lines = (0..<300).map { EventFixture.line($0) }
+        lines[40] = EventFixture.line(40, note: String(repeating: "a", count: 40_000))
+        lines[250] = EventFixture.line(250, note: String(repeating: "€", count: 11_000))
+        let path = directory.appendingPathComponent("events.ndjson").path
+        try (lines.joined(separator: "\n") + "\n").write(
+            toFile: path, atomically: true, encoding: .utf8)
+        let stub = try SegmentStub(writeKey: Self.key, ["--record"])
+        defer { stub.stop() }
+        let arguments = [
+            "send", path, "--data-plane-url", "http://127.0.0.1:\(stub.port)", "--batch-size",
+            "50",
+        ]
+
+        let run = try await runExecutable(arguments, environment: environment, directory: directory)
+        #expect(run.status == 65)
+        #expect(run.stderr.contains("line 41: skipped message evt-40-"))
+        #expect(run.stderr.contains("line 251: skipped message evt-250-"))
+        #expect(run.stderr.contains("sent 298 events in "))
+        #expect(run.stderr.contains(" · skipped 2 · "))
+        #expect(
+            run.stderr.contains(
+                "2 events were not sent: each is over Segment's limit of 32768 bytes per "
+                    + "message (lines named above); the run is not complete\n"))
+        #expect(try await stub.stats().uniqueMessageIds == 298)
+
+        // Running it again, as a retrying CI job would, sends nothing under new ids.
+        let again = try await runExecutable(
+            arguments, environment: environment, directory: directory)
+        #expect(again.status == 64)
+        #expect(try await stub.stats().uniqueMessageIds == 298)
+    }
+
+    @Test("a run resumed after a skip still ends with 65, and nothing is sent twice")
+    func skipBeforeInterruption() async throws {
+        let directory = try temporaryFolder()
+        let count = 3_000
+        var lines = (0..<count).map { EventFixture.line($0) }
+        lines[10] = EventFixture.line(10, note: String(repeating: "a", count: 40_000))
+        let path = directory.appendingPathComponent("events.ndjson").path
+        try (lines.joined(separator: "\n") + "\n").write(
+            toFile: path, atomically: true, encoding: .utf8)
+        let stub = try SegmentStub(writeKey: Self.key, ["--pause-after", "1000", "--record"])
+        defer { stub.stop() }
+        let arguments = [
+            "send", path, "--data-plane-url", "http://127.0.0.1:\(stub.port)", "--batch-size",
+            "100",
+        ]
+
+        let first = try await interrupt(arguments, directory: directory, stub: stub)
+        #expect(first.status == 130)
+        #expect(first.stderr.contains("line 11: skipped message evt-10-"))
+
+        let resumed = try await runExecutable(
+            arguments + ["--resume"], environment: environment, directory: directory)
+        #expect(resumed.status == 65)
+        #expect(resumed.stderr.contains("1 event was not sent: each is over Segment's limit"))
+        #expect(try await stub.stats().uniqueMessageIds == count - 1)
+        #expect(FileManager.default.fileExists(atPath: path + ".send-checkpoint.json"))
     }
 }

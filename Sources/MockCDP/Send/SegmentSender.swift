@@ -128,6 +128,8 @@ public struct SegmentSender: Sendable {
             outcome = ending
         } else if progress.failedBatches > 0 {
             outcome = .rejected
+        } else if await ledger.skippedLineCount > 0 {
+            outcome = .skipped(count: await ledger.skippedLineCount)
         } else {
             outcome = .complete
         }
@@ -137,7 +139,7 @@ public struct SegmentSender: Sendable {
         case .complete:
             await ledger.removeCheckpoint()
             return await summary(outcome, runID: runID, ledger: ledger, keepsCheckpoint: false)
-        case .rejected:
+        case .rejected, .skipped:
             // Kept and marked complete, so that running the same input again without --resume
             // is refused instead of sending every event once more under new ids.
             await ledger.write(complete: true)

@@ -25,6 +25,9 @@ public struct SendCheckpoint: Codable, Sendable, Equatable {
     /// Set when every message was settled but some batches were rejected; the checkpoint stays
     /// so that running the same input again is not mistaken for a resume.
     public var complete: Bool
+    /// Lines skipped as not sendable by any attempt of the run, so that a resumed run still
+    /// ends with the status that says some messages were not sent.
+    public var skippedLines: [Int]?
     public var updatedAt: String
 
     public init(
