@@ -35,6 +35,49 @@ struct SendDeliveryTests {
             "100k through faults: \(elapsed), \(stats.requests) requests, "
                 + "\(stats.injected500) x 500, \(stats.injected429) x 429")
     }
+
+    @Test("a stop ends requests the data plane never answers once the grace period is over")
+    func stopWhileRequestsHang() async throws {
+        let directory = try temporaryFolder()
+        let count = 2_000
+        let path = try EventFixture.write(count: count, to: directory)
+        // The stub takes the first 200 messages, then holds every request without answering.
+        let stub = try SegmentStub(["--pause-after", "200"])
+        defer { stub.stop() }
+        var configuration = testConfiguration(stub.dataPlane, input: path, directory: directory)
+        configuration.maximumMessagesPerBatch = 100
+        configuration.maximumInFlight = 2
+        configuration.stopGracePeriod = .milliseconds(300)
+        let transport = HTTPBatchTransport(
+            dataPlane: configuration.dataPlane, writeKey: WriteKey(stub.writeKey)!,
+            userAgent: "mockcdp/test", maximumConnections: 2,
+            // Far longer than the test waits: only the stop can end the held requests.
+            timeout: 3_600)
+        let sender = SegmentSender(
+            configuration: configuration, transport: transport, reporter: CollectingReporter())
+        let file = try NDJSONFile(path: path)
+        let run = Task { try await sender.run(file.lines) }
+
+        try await stub.waitUntilHolding()
+        sender.stop.request()
+        // A watchdog, not a measure of speed: without the stop taking effect the run would
+        // wait for the hour-long request timeout.
+        let watchdog = Task {
+            try? await Task.sleep(for: .seconds(60))
+            run.cancel()
+        }
+        let summary = try await run.value
+        watchdog.cancel()
+
+        #expect(summary.outcome == .interrupted)
+        #expect(!run.isCancelled, "the run ended only when the watchdog cancelled it")
+        let stats = try await stub.stats()
+        #expect(summary.progress.sentMessages == stats.uniqueMessageIds)
+        let checkpoint = try CheckpointStore(
+            path: directory.appendingPathComponent("checkpoint.json").path
+        ).load()
+        #expect(checkpoint.resumeLine == summary.progress.sentMessages + 1)
+    }
 }
 
 @Suite("send: what goes on the wire")

@@ -67,12 +67,33 @@ struct Run: Sendable {
             // Checked once per batch rather than per message: it costs a hop to the ledger.
             var checkpointFailed = false
 
+            // Starts the grace period as soon as a stop is requested, wherever the run is
+            // waiting then (a free slot for the next batch, or the last answers), and ends what
+            // is still in flight when it is over. The end of the run cancels it.
+            let grace = configuration.stopGracePeriod
+            group.addTask {
+                while await halt.sleep(until: .now + .seconds(3600)) {}
+                if !Task.isCancelled { try? await Task.sleep(for: grace) }
+                return .graceOver
+            }
+
+            /// Counts a finished task; returns false for the grace period's end, which is not
+            /// a batch.
+            func finished(_ done: Delivery) -> Bool {
+                if case .graceOver = done {
+                    group.cancelAll()
+                    return false
+                }
+                inFlight -= 1
+                note(done)
+                return true
+            }
+
             func submit(_ batch: Batch) async {
                 await ledger.register(batch)
                 checkpointFailed = await ledger.writeError != nil
                 while inFlight >= configuration.maximumInFlight, let done = await group.next() {
-                    inFlight -= 1
-                    note(done)
+                    _ = finished(done)
                 }
                 group.addTask { await deliver(batch) }
                 inFlight += 1
@@ -91,6 +112,8 @@ struct Run: Sendable {
                     let location = SourceLocation(
                         file: configuration.input.path, line: line.number, column: error.column)
                     ending = .badInput(.error(at: location, error.message))
+                    // What is in flight gets the grace period, as after any other stop.
+                    halt.request()
                     break
                 }
                 if configuration.rebaseToNow, preparer.timeShift == nil,
@@ -124,22 +147,11 @@ struct Run: Sendable {
             let stopping = halt.isRequested || Task.isCancelled || ending != nil
             if !stopping, let last = builder.flush() { await submit(last) }
 
-            if stopping && inFlight > 0 {
-                let grace = configuration.stopGracePeriod
-                group.addTask {
-                    try? await Task.sleep(for: grace)
-                    return .graceOver
-                }
-            }
             while inFlight > 0, let done = await group.next() {
-                if case .graceOver = done {
-                    group.cancelAll()
-                    continue
-                }
-                inFlight -= 1
-                note(done)
-                if inFlight == 0 { group.cancelAll() }
+                _ = finished(done)
             }
+            // Nothing is in flight: this ends the grace-period task.
+            group.cancelAll()
         }
 
         if ending == nil, sender.stop.isRequested || Task.isCancelled { ending = .interrupted }
