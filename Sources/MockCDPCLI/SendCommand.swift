@@ -37,7 +37,8 @@ enum SendCommand: Command {
         Batches that are rejected (400) or run out of retries are saved as JSON files beside
         the checkpoint, without the write key.
 
-        Exit status: 0 all sent, 64 usage, 65 bad input or rejected batches, 66 missing
+        Exit status: 0 every message delivered, 64 usage, 65 bad input (messages skipped
+        as over 32 KB, rejected batches, or a checkpoint of other input), 66 missing
         input, 69 data plane unreachable, 73 checkpoint not writable, 75 retries exhausted
         (resume later), 77 write key refused (401/403), 130 interrupted (resume later).
 
@@ -176,6 +177,12 @@ enum SendCommand: Command {
         switch summary.outcome {
         case .complete:
             break
+        case .skipped(let count):
+            let events = count == 1 ? "1 event was" : "\(count) events were"
+            terminal.say(
+                "\(events) not sent: each is over Segment's limit of "
+                    + "\(SendConfiguration.Limits.messageBytes) bytes per message (lines named "
+                    + "above); the run is not complete\n")
         case .rejected:
             terminal.say("some batches were rejected; they are saved in the files named above\n")
         case .badInput(let diagnostic):

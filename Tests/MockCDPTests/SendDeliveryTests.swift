@@ -189,7 +189,8 @@ struct SendSizeLimitTests {
             reporter: reporter)
         let stats = try await stub.stats()
 
-        #expect(summary.outcome == .complete)
+        #expect(summary.outcome == .skipped(count: 2))
+        #expect(summary.outcome.exitStatus == 65)
         #expect(summary.progress.sentMessages == 40)
         #expect(summary.progress.skippedMessages == 2)
         #expect(reporter.skipped.map(\.line) == [6, 21])

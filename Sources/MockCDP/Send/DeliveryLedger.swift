@@ -41,9 +41,18 @@ actor DeliveryLedger {
         if gotResponse { sawResponse = true }
     }
 
-    func recordSkipped() {
+    /// A message that cannot be sent. Its line is kept in the checkpoint, so that a run
+    /// resumed after the skip still ends saying that not everything was sent.
+    func recordSkipped(line: Int) {
         progress.skippedMessages += 1
+        var lines = checkpoint.skippedLines ?? []
+        // A resume may read a skipped line again, from batches after the mark.
+        if !lines.contains(line) { lines.append(line) }
+        checkpoint.skippedLines = lines
     }
+
+    /// Messages skipped by any attempt of the run.
+    var skippedLineCount: Int { checkpoint.skippedLines?.count ?? 0 }
 
     func setTimeShift(_ shift: Int64) {
         checkpoint.timeShift = shift

@@ -29,14 +29,18 @@ public struct ScenarioMessages: Sequence, Sendable {
 }
 
 extension InputIdentity {
-    /// A scenario is identified by its resolved plan (parameters, seed and included files
-    /// applied) and the tool's version, which together fix every byte of its timeline.
+    /// A scenario is identified by what it sends: its resolved plan (parameters, seed and
+    /// included files applied) without the source locations of its steps, and the tool's
+    /// version, which together fix every byte of its timeline. So the same scenario named by
+    /// another path, or with comments or layout changed, resumes; other events do not.
     public static func scenario(path: String, plan: Plan) -> InputIdentity {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
+        encoder.userInfo[SourceLocation.omittedWhenEncoding] = true
         let encoded = (try? encoder.encode(plan)) ?? Data()
         let fingerprint = SHA256.hex(Array(encoded) + Array(Release.version.utf8))
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
-        return InputIdentity(kind: "scenario", path: absolute, size: nil, fingerprint: fingerprint)
+        return InputIdentity(
+            kind: "scenario", path: absolute, size: nil, fingerprint: fingerprint, seed: plan.seed)
     }
 }

@@ -96,9 +96,9 @@ public struct SegmentSender: Sendable {
         }
         let recorded = checkpoint.input
         let current = configuration.input
-        guard recorded.kind == current.kind, recorded.size == current.size,
-            recorded.fingerprint == current.fingerprint
-        else { throw .otherInput(path, recorded: recorded) }
+        guard recorded.sendsTheSameMessages(as: current) else {
+            throw .otherInput(path, recorded: recorded, current: current)
+        }
         guard checkpoint.dataPlane == configuration.dataPlane.description else {
             throw .otherDataPlane(path, recorded: checkpoint.dataPlane)
         }
@@ -128,6 +128,8 @@ public struct SegmentSender: Sendable {
             outcome = ending
         } else if progress.failedBatches > 0 {
             outcome = .rejected
+        } else if await ledger.skippedLineCount > 0 {
+            outcome = .skipped(count: await ledger.skippedLineCount)
         } else {
             outcome = .complete
         }
@@ -137,7 +139,7 @@ public struct SegmentSender: Sendable {
         case .complete:
             await ledger.removeCheckpoint()
             return await summary(outcome, runID: runID, ledger: ledger, keepsCheckpoint: false)
-        case .rejected:
+        case .rejected, .skipped:
             // Kept and marked complete, so that running the same input again without --resume
             // is refused instead of sending every event once more under new ids.
             await ledger.write(complete: true)
@@ -164,7 +166,7 @@ public struct SegmentSender: Sendable {
 public enum SendSetupError: Error, Sendable, Equatable, CustomStringConvertible {
     case checkpointExists(String)
     case nothingToResume(String)
-    case otherInput(String, recorded: InputIdentity)
+    case otherInput(String, recorded: InputIdentity, current: InputIdentity)
     case otherDataPlane(String, recorded: String)
     case checkpoint(CheckpointError)
 
@@ -176,9 +178,12 @@ public enum SendSetupError: Error, Sendable, Equatable, CustomStringConvertible 
                 + "start a new run"
         case .nothingToResume(let path):
             "--resume: no checkpoint at \(path); run without --resume to start a new run"
-        case .otherInput(let path, let recorded):
-            "the checkpoint \(path) belongs to other input (\(recorded)); give the same input "
-                + "or delete the checkpoint"
+        case .otherInput(let path, let recorded, let current):
+            "the checkpoint \(path) was written for other input than \(current): "
+                + "\(recorded.difference(from: current)); to resume, give the input and "
+                + "settings of that run (\(recorded)); to start a new run that sends every "
+                + "event again under new ids, delete the checkpoint or pass --checkpoint with "
+                + "another path"
         case .otherDataPlane(let path, let recorded):
             "the checkpoint \(path) was sending to \(recorded); give --data-plane-url "
                 + "\(recorded) to resume, or delete the checkpoint"

@@ -25,6 +25,9 @@ public struct SendCheckpoint: Codable, Sendable, Equatable {
     /// Set when every message was settled but some batches were rejected; the checkpoint stays
     /// so that running the same input again is not mistaken for a resume.
     public var complete: Bool
+    /// Lines skipped as not sendable by any attempt of the run, so that a resumed run still
+    /// ends with the status that says some messages were not sent.
+    public var skippedLines: [Int]?
     public var updatedAt: String
 
     public init(
@@ -47,21 +50,60 @@ public struct SendCheckpoint: Codable, Sendable, Equatable {
 public struct InputIdentity: Codable, Sendable, Equatable, CustomStringConvertible {
     /// `ndjson`, or `scenario` for a compiled scenario.
     public var kind: String
+    /// The absolute path, for messages only: the same input may be named in many ways.
     public var path: String
     /// For a file: its size; a scenario's size is part of its fingerprint instead.
     public var size: Int64?
-    /// SHA-256 of the first 64 KiB of an NDJSON file, or of a scenario and its settings.
+    /// SHA-256 of the first 64 KiB of an NDJSON file, or of what a scenario sends.
     public var fingerprint: String
+    /// A scenario's seed, to say so when a resume differs only in it.
+    public var seed: UInt64?
 
-    public init(kind: String, path: String, size: Int64?, fingerprint: String) {
+    public init(
+        kind: String, path: String, size: Int64?, fingerprint: String, seed: UInt64? = nil
+    ) {
         self.kind = kind
         self.path = path
         self.size = size
         self.fingerprint = fingerprint
+        self.seed = seed
     }
 
     public var description: String {
-        "\(kind) \(path)" + (size.map { " (\($0) bytes)" } ?? "")
+        var text = "\(kind) \(path)"
+        if let size { text += " (\(size) bytes)" }
+        if let seed { text += " (seed \(seed))" }
+        return text
+    }
+
+    /// Whether a checkpoint written for `self` may be resumed with `other`: the same
+    /// messages, whatever the path they were read by.
+    public func sendsTheSameMessages(as other: InputIdentity) -> Bool {
+        kind == other.kind && size == other.size && fingerprint == other.fingerprint
+    }
+
+    /// What differs between the input of a checkpoint (`self`) and the input given now.
+    public func difference(from now: InputIdentity) -> String {
+        if kind != now.kind {
+            return "that run read \(Self.noun(kind)), this one \(Self.noun(now.kind))"
+        }
+        if kind == "scenario" {
+            if let seed, let nowSeed = now.seed, seed != nowSeed {
+                return "the seed differs (\(seed) then, \(nowSeed) now)"
+            }
+            return "the scenario now compiles to other events (a --set value, a rate, a step "
+                + "or an included file differs)"
+        }
+        if path != now.path { return "it is another file" }
+        return "the file's content changed"
+    }
+
+    private static func noun(_ kind: String) -> String {
+        switch kind {
+        case "ndjson": "an NDJSON file"
+        case "scenario": "a scenario"
+        default: kind
+        }
     }
 }
 

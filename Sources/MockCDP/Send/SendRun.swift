@@ -128,7 +128,7 @@ struct Run: Sendable {
                 if message.bytes.count > configuration.maximumMessageBytes
                     || !builder.fitsAlone(message.bytes.count)
                 {
-                    await ledger.recordSkipped()
+                    await ledger.recordSkipped(line: line.number)
                     sender.reporter.report(
                         .skipped(
                             line: line.number, messageID: message.messageID,

@@ -2,8 +2,11 @@ import Foundation
 
 /// How a run ended, and so the process's exit status.
 public enum SendOutcome: Sendable, Equatable {
-    /// Every message was delivered or skipped as oversized.
+    /// Every message was delivered.
     case complete
+    /// Every message was settled, but some could not be sent (over Segment's size limit) and
+    /// were skipped; none was rejected. `count` covers every attempt of the run, resumes too.
+    case skipped(count: Int)
     /// Some batches were rejected as malformed or too large (400, 413, 422) and saved.
     case rejected
     /// A streamed input produced a message that breaks Segment's rules; the run stopped there.
@@ -18,13 +21,14 @@ public enum SendOutcome: Sendable, Equatable {
     /// The checkpoint could not be written, so the run stopped rather than go on unrecoverable.
     case checkpointFailed(CheckpointError)
 
-    /// sysexits-style status: 0, 65 (bad input), 69 (unavailable), 75 (temporary failure),
+    /// sysexits-style status: 0 (all delivered), 65 (bad input: messages skipped or batches
+    /// rejected), 69 (unavailable), 75 (temporary failure),
     /// 73 (checkpoint not writable), 77 (permission denied: 401/403), 130 (interrupted, as a
     /// shell reports SIGINT).
     public var exitStatus: Int32 {
         switch self {
         case .complete: 0
-        case .rejected, .badInput: 65
+        case .skipped, .rejected, .badInput: 65
         case .retriesExhausted(let neverConnected): neverConnected ? 69 : 75
         case .refused(let status): status == 401 || status == 403 ? 77 : 69
         case .interrupted: 130
