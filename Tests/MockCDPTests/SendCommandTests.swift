@@ -106,6 +106,30 @@ struct SendCommandTests {
         #expect(try await stub.stats().uniqueMessageIds == count)
     }
 
+    @Test("an untrusted certificate stops the run at once with 69 and says why")
+    func untrustedCertificate() async throws {
+        let directory = try temporaryFolder()
+        let path = try EventFixture.write(count: 50, to: directory)
+        let tls = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Support/tls")
+        // A self-signed certificate, which no system trusts.
+        let stub = try SegmentStub(
+            writeKey: Self.key,
+            [
+                "--tls-cert", tls.appendingPathComponent("cert.pem").path,
+                "--tls-key", tls.appendingPathComponent("key.pem").path,
+            ])
+        defer { stub.stop() }
+        let run = try await runExecutable(
+            ["send", path, "--data-plane-url", "https://127.0.0.1:\(stub.port)"],
+            environment: ["SEGMENT_WRITE_KEY": Self.key], directory: directory)
+        #expect(run.status == 69)
+        #expect(run.stderr.contains("certificate is not trusted"), "\(run.stderr)")
+        #expect(run.stderr.contains("retried 0 requests"), "\(run.stderr)")
+        #expect(run.stderr.contains("sent 0 events"), "\(run.stderr)")
+    }
+
     @Test("the write key never shows in output, saved batches or dry runs")
     func keyStaysSecret() async throws {
         let directory = try temporaryFolder()

@@ -27,6 +27,7 @@ import random
 import re
 import signal
 import socket
+import ssl
 import struct
 import sys
 import threading
@@ -472,6 +473,8 @@ def main(argv=None):
     parser.add_argument("--record", action="store_true", help="keep messages for GET /messages")
     parser.add_argument("--capture", type=int, default=0, help="keep the first K requests")
     parser.add_argument("--max-seconds", type=float, default=900, help="exit after this long")
+    parser.add_argument("--tls-cert", help="serve HTTPS with this certificate (PEM)")
+    parser.add_argument("--tls-key", help="the private key of --tls-cert (PEM)")
     options = parser.parse_args(argv)
     if not (options.host.startswith("127.") or options.host in ("::1", "localhost")):
         parser.error("the stub binds to loopback addresses only")
@@ -480,6 +483,10 @@ def main(argv=None):
     # and the stub would outlive the test that started it.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     server = Server((options.host, options.port), Handler)
+    if options.tls_cert:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(options.tls_cert, options.tls_key)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     server.ledger = Ledger(options)
     print(server.server_address[1], flush=True)
     timer = threading.Timer(options.max_seconds, server.shutdown)

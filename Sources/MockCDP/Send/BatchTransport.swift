@@ -14,8 +14,11 @@ public struct TransportFailure: Error, Sendable, CustomStringConvertible {
         case timedOut
         /// The connection dropped after it was made, before a reply.
         case connectionLost
-        /// TLS could not be set up (certificate or handshake).
+        /// TLS could not be set up (handshake, protocol or cipher).
         case secureConnection
+        /// The data plane's certificate is not trusted (self-signed, unknown issuer, wrong
+        /// host, pinned key mismatch): every retry would fail the same way.
+        case untrustedCertificate
         case cancelled
         case other
     }

@@ -111,7 +111,8 @@ public struct CredentialsCheck: Sendable {
 
         switch result {
         case .failure(let failure):
-            let tlsFailed = failure.kind == .secureConnection
+            let tlsFailed =
+                failure.kind == .secureConnection || failure.kind == .untrustedCertificate
             steps.append(
                 Step(
                     name: tlsName, succeeded: false,

@@ -199,6 +199,16 @@ struct Run: Sendable {
             case .failure(let failure):
                 await ledger.recordAttempt(isRetry: attempt > 1, gotResponse: false)
                 if failure.kind == .cancelled || Task.isCancelled { return .abandoned }
+                if failure.kind == .untrustedCertificate {
+                    // The same certificate fails every retry the same way: stop at once.
+                    save(batch, body, reason: failure.description, attempts: attempt)
+                    await ledger.failed(batch)
+                    sender.reporter.report(
+                        .notice(
+                            "the data plane's certificate is not trusted (\(failure.detail)); "
+                                + "retrying cannot help, so the run stops"))
+                    return .exhausted
+                }
                 problem = failure.description
                 wait = policy.backoff(afterAttempt: attempt)
             }
