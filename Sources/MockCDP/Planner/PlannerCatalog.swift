@@ -69,23 +69,19 @@ final class PlannerCatalog: Sendable {
         currency.key(StandardField.currency.key)
         currency.string(plan.store.currency)
         currencyMember = currency.bytes
-        productMembers = EncodedBytes(
-            plan.catalog.flatMap { product in
-                Self.productMemberFields.map {
-                    Self.encode($0, of: product, decimals: plan.store.currencyDecimals)
-                }
-            })
+        let members = plan.catalog.map { product in
+            Self.productMemberFields.map {
+                Self.encode($0, of: product, decimals: plan.store.currencyDecimals)
+            }
+        }
+        productMembers = EncodedBytes(members.flatMap { $0 })
+        // `price` is the last field before the quantity.
+        let quantityAt = Self.productMemberFields.firstIndex(of: .price)! + 1
         productRuns = EncodedBytes(
-            plan.catalog.flatMap { product in
-                let members = Self.productMemberFields.map {
-                    Self.encode($0, of: product, decimals: plan.store.currencyDecimals)
+            members.flatMap { fields in
+                [fields[..<quantityAt], fields[quantityAt...]].map { run in
+                    Array(run.filter { !$0.isEmpty }.joined(separator: [UInt8(ascii: ",")]))
                 }
-                let beforeQuantity = members[0...6].filter { !$0.isEmpty }
-                let afterQuantity = members[7...].filter { !$0.isEmpty }
-                return [
-                    Array(beforeQuantity.joined(separator: [UInt8(ascii: ",")])),
-                    Array(afterQuantity.joined(separator: [UInt8(ascii: ",")])),
-                ]
             })
         var running = 0.0
         cumulativeWeights = plan.catalog.map {

@@ -75,26 +75,11 @@ struct PendingEvents {
         var next = 0
         /// The next event's place in timeline order, kept apart so that comparing two
         /// queues copies no event.
-        var key: Key
+        var key: TimelinePosition
 
         init(events: [TimelineEvent]) {
             self.events = events
-            key = Key(events[0])
-        }
-    }
-
-    private struct Key {
-        var millis: Int64
-        var messageIdBits: UUIDBits
-
-        init(_ event: TimelineEvent) {
-            millis = event.millis
-            messageIdBits = event.messageIdBits
-        }
-
-        /// Timeline order, as `TimelineEvent.precedes` gives it.
-        func precedes(_ other: Key) -> Bool {
-            millis != other.millis ? millis < other.millis : messageIdBits < other.messageIdBits
+            key = events[0].position
         }
     }
 
@@ -110,7 +95,7 @@ struct PendingEvents {
         var child = queues.count - 1
         while child > 0 {
             let parent = (child - 1) / 2
-            guard queues[child].key.precedes(queues[parent].key) else { break }
+            guard queues[child].key < queues[parent].key else { break }
             queues.swapAt(child, parent)
             child = parent
         }
@@ -125,17 +110,17 @@ struct PendingEvents {
             queues[0] = last
         } else {
             queues[0].next = next + 1
-            queues[0].key = Key(queues[0].events[next + 1])
+            queues[0].key = queues[0].events[next + 1].position
         }
         var parent = 0
         while true {
             let left = 2 * parent + 1
             let right = left + 1
             var smallest = parent
-            if left < queues.count, queues[left].key.precedes(queues[smallest].key) {
+            if left < queues.count, queues[left].key < queues[smallest].key {
                 smallest = left
             }
-            if right < queues.count, queues[right].key.precedes(queues[smallest].key) {
+            if right < queues.count, queues[right].key < queues[smallest].key {
                 smallest = right
             }
             guard smallest != parent else { return event }

@@ -18,10 +18,9 @@ public struct TimelineEvent: Sendable {
     /// The message's `messageId` as written in its JSON.
     public var messageId: String { Identifiers.uuidString(messageIdBits) }
 
-    /// Timeline order: by time, then by messageId, so that ties break the same way in
-    /// a single run and in a merge of shards.
-    func precedes(_ other: TimelineEvent) -> Bool {
-        millis != other.millis ? millis < other.millis : messageIdBits < other.messageIdBits
+    /// The message's place in the timeline.
+    var position: TimelinePosition {
+        TimelinePosition(millis: millis, messageIdBits: messageIdBits)
     }
 }
 
@@ -45,4 +44,16 @@ public struct JourneyVisit: Sendable, Equatable {
     /// How many messages the visit sent. A user's messages come visit after visit, after
     /// the identify call of a signed-in arrival, which belongs to no visit.
     public var messages: Int
+}
+
+/// Timeline order: by time, then by messageId, so that ties break the same way in a single
+/// run and in a merge of shards.
+struct TimelinePosition: Comparable {
+    var millis: Int64
+    var messageIdBits: UUIDBits
+
+    static func < (left: TimelinePosition, right: TimelinePosition) -> Bool {
+        left.millis != right.millis
+            ? left.millis < right.millis : left.messageIdBits < right.messageIdBits
+    }
 }
