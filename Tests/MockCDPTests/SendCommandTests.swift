@@ -84,16 +84,9 @@ struct SendCommandTests {
         ]
         let environment = ["SEGMENT_WRITE_KEY": Self.key]
 
-        let (process, _, errors) = try startExecutable(
-            arguments, environment: environment, directory: directory)
-        try await stub.waitUntilHolding()
-        kill(process.processIdentifier, SIGINT)
-        try await Task.sleep(for: .milliseconds(200))
-        try await stub.release()
-        process.waitUntilExit()
-        let stderr = String(
-            decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus == 130)
+        let (status, stderr) = try await interruptExecutable(
+            arguments, environment: environment, directory: directory, stub: stub)
+        #expect(status == 130)
         // The printed command repeats the data plane and checkpoint, so it works as given.
         let resumeCommand = "mockcdp " + arguments.joined(separator: " ") + " --resume"
         #expect(stderr.contains("to continue: \(resumeCommand)\n"), "\(stderr)")

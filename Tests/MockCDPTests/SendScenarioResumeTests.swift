@@ -9,21 +9,11 @@ struct SendScenarioResumeTests {
     private static let key = "wk-resume-51d2"
     private let environment = ["SEGMENT_WRITE_KEY": Self.key]
 
-    /// Starts `send` with `arguments` in `directory`, stops it with Ctrl-C once the stub
-    /// holds its requests, and returns the exit status and standard error.
     private func interrupt(
         _ arguments: [String], directory: URL, stub: SegmentStub
     ) async throws -> (status: Int32, stderr: String) {
-        let (process, _, errors) = try startExecutable(
-            arguments, environment: environment, directory: directory)
-        try await stub.waitUntilHolding()
-        kill(process.processIdentifier, SIGINT)
-        try await Task.sleep(for: .milliseconds(200))
-        try await stub.release()
-        process.waitUntilExit()
-        let stderr = String(
-            decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        return (process.terminationStatus, stderr)
+        try await interruptExecutable(
+            arguments, environment: environment, directory: directory, stub: stub)
     }
 
     @Test("an interrupted scenario resumes when named another way or edited in comments")

@@ -316,6 +316,23 @@ func startExecutable(_ arguments: [String], environment: [String: String] = [:],
     return (process, out, err)
 }
 
+/// Starts `mockcdp` with `arguments`, stops it with Ctrl-C once the stub holds its requests,
+/// lets the stub answer, and returns the exit status and standard error.
+func interruptExecutable(
+    _ arguments: [String], environment: [String: String], directory: URL, stub: SegmentStub
+) async throws -> (status: Int32, stderr: String) {
+    let (process, _, errors) = try startExecutable(
+        arguments, environment: environment, directory: directory)
+    try await stub.waitUntilHolding()
+    kill(process.processIdentifier, SIGINT)
+    try await Task.sleep(for: .milliseconds(200))
+    try await stub.release()
+    process.waitUntilExit()
+    let stderr = String(
+        decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    return (process.terminationStatus, stderr)
+}
+
 /// Runs `mockcdp` to the end. The wait happens on a thread of its own, so that a slow run
 /// does not hold one of the few threads that the tests' tasks share.
 func runExecutable(_ arguments: [String], environment: [String: String] = [:], directory: URL)
