@@ -73,7 +73,7 @@ enum StatsCommand: Command {
                 [("#", .right), ("step", .left), ("declared", .right)]
                     + (lifted ? [("expected", .right)] : [])
                     + [
-                        ("realized", .right), ("±3se", .left), ("users", .right), ("of", .right),
+                        ("realized", .right), ("±3se", .left), (unit, .right), ("of", .right),
                         ("events", .right), ("p50", .right), ("p90", .right), ("p99", .right),
                     ])
             for (index, step) in funnel.steps.enumerated() {
@@ -97,16 +97,19 @@ enum StatsCommand: Command {
                         ])
             }
             text += table.render()
-            if !funnel.branches.isEmpty { text += "\n" + branchTable(funnel.branches) }
+            if !funnel.branches.isEmpty {
+                text += "\n" + branchTable(funnel.branches, unit: unit)
+            }
         }
         return text
     }
 
-    /// Each branch arm's weight against the share of the branch's users who took it.
-    static func branchTable(_ branches: [[(weight: Double, users: Int)]]) -> String {
+    /// Each branch arm's weight against the share of the branch's users (or visits, when users
+    /// come back) who took it.
+    static func branchTable(_ branches: [[(weight: Double, users: Int)]], unit: String) -> String {
         var table = TextTable([
             ("branch", .right), ("arm", .right), ("weight", .right), ("realized", .right),
-            ("±3se", .left), ("users", .right), ("of", .right),
+            ("±3se", .left), (unit, .right), ("of", .right),
         ])
         for (number, arms) in branches.enumerated() {
             let total = arms.map(\.users).reduce(0, +)

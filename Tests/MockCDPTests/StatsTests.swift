@@ -115,6 +115,26 @@ struct StatsTests {
         #expect(first.hasSuffix("30.0s  30.0s  30.0s"), "\(run.output)")
     }
 
+    @Test("with returning users the step table counts visits, and its column says so")
+    func returningColumn() throws {
+        let path = try writeScenario(Self.firstStepScenario)
+        let run = try runTool(["stats", path])
+        #expect(run.status == 0)
+        let lines = run.output.split(separator: "\n").map(String.init)
+        // 40 users who all come back once, unless the scenario has ended by then: more visits
+        // than users, every one of them opening with the page.
+        let title = try #require(lines.first { $0.hasPrefix("funnel main (") })
+        let visits = try #require(
+            Int(title.dropFirst("funnel main (".count).prefix { $0.isNumber }))
+        #expect(title == "funnel main (\(visits) visits)")
+        #expect(visits > 40 && visits <= 80)
+        let header = try #require(lines.first { $0.hasPrefix("#  step") })
+        #expect(header.contains(" visits ") && !header.contains(" users "), "\(header)")
+        let first = try #require(lines.first { $0.hasPrefix("1  page Home") })
+        let counts = first.split(separator: " ").filter { Int($0) == visits }
+        #expect(counts.count == 3, "reached, of and events are all the visits: \(first)")
+    }
+
     @Test("stats of a scenario prints an aligned table per funnel")
     func scenarioTable() throws {
         let path = repositoryRoot.appendingPathComponent("Scenarios/storefront.yaml").path
