@@ -2,13 +2,16 @@
 # Measures `mockcdp send` against the loopback stub, side by side with the stub's own ingest
 # ceiling and with Segment's official Python library sending the same messages.
 #
-#   Benchmarks/send-bench.sh [EVENTS] [CONCURRENCY]
+#   Benchmarks/send-bench.sh [EVENTS] [CONCURRENCY] [ROUNDS]
 #
 # Builds mockcdp in release mode, writes EVENTS realistic messages (about 790 bytes each, mixed
 # page/identify/track with e-commerce properties and non-ASCII names), starts
-# Tests/Support/segment_stub.py on 127.0.0.1, and prints one line per case:
-#   case=NAME events=N seconds=S events_per_s=R bytes=B
-# The send case runs twice, plain and with --gzip (the stub inflates the bodies).
+# Tests/Support/segment_stub.py on 127.0.0.1, and runs every case once per round, printing a line
+# per case and round:
+#   round=K case=NAME events=N seconds=S events_per_s=R bytes=B
+# The send case runs twice, plain and with --gzip (the stub inflates the bodies). The cases of a
+# round run back to back, so a round's figures share the machine's load; after the last round
+# come each case's median and the median of the per-round ratios of send to the others.
 # On 2 cores the sender and the stub share the CPU, so the send figure includes the stub's cost;
 # the raw case (a Python client posting prebuilt 500-message batches) shows where the stub
 # itself tops out, and the dry-run case (bodies written to /dev/null, no network) shows where
@@ -17,6 +20,7 @@ set -euo pipefail
 
 events=${1:-100000}
 concurrency=${2:-4}
+rounds=${3:-3}
 root=$(cd "$(dirname "$0")/.." && pwd)
 scratch=${SCRATCH:-/tmp/mockcdp-bench-build}
 work=$(mktemp -d /tmp/mockcdp-send-bench.XXXXXX)
@@ -80,10 +84,10 @@ start_stub() {
 }
 stop_stub() { kill "$stub_pid"; wait "$stub_pid" 2>/dev/null || true; stub_pid=""; }
 report() { # name seconds [cpu-seconds]
-    python3 -c "import sys; n,s,b=int(sys.argv[2]),float(sys.argv[3]),int(sys.argv[4]);\
-cpu=f' cpu_s={float(sys.argv[5]):.2f}' if len(sys.argv) > 5 else '';\
-print(f'case={sys.argv[1]} events={n} seconds={s:.3f} events_per_s={n/s:.0f} bytes={b}{cpu}')" \
-        "$1" "$events" "$2" "$bytes" "${@:3}"
+    python3 -c "import sys; r,n,s,b=sys.argv[1],int(sys.argv[3]),float(sys.argv[4]),sys.argv[5];\
+cpu=f' cpu_s={float(sys.argv[6]):.2f}' if len(sys.argv) > 6 else '';\
+print(f'round={r} case={sys.argv[2]} events={n} seconds={s:.3f} events_per_s={n/s:.0f} bytes={b}{cpu}')" \
+        "$round" "$1" "$events" "$2" "$bytes" "${@:3}" | tee -a "$work/results"
 }
 # Runs a command with its standard error in LOG and its output dropped; prints its wall-clock
 # seconds and the CPU seconds (user + system) it used.
@@ -95,36 +99,13 @@ timed() { # log command...
     echo "$wall $(echo "$user + $system" | bc)"
 }
 
-start_stub
-read -r wall cpu <<< "$(timed "$work/send.log" env SEGMENT_WRITE_KEY=bench-key \
-    "$tool" send "$work/events.ndjson" --data-plane-url "http://127.0.0.1:$port" \
-    --concurrency "$concurrency" --rate 1000 --checkpoint "$work/checkpoint.json")"
-received=$(curl -s "http://127.0.0.1:$port/stats" | python3 -c \
-    "import json,sys; s=json.load(sys.stdin); print(s['unique_message_ids'], s['requests'])")
-stop_stub
-tail -1 "$work/send.log" >&2
-echo "stub received (unique ids, requests): $received" >&2
-report "send(whole run, with file check)" "$wall" "$cpu"
-
-start_stub
-read -r wall cpu <<< "$(timed "$work/send-gzip.log" env SEGMENT_WRITE_KEY=bench-key \
-    "$tool" send "$work/events.ndjson" --gzip --data-plane-url "http://127.0.0.1:$port" \
-    --concurrency "$concurrency" --rate 1000 --checkpoint "$work/checkpoint-gzip.json")"
-received=$(curl -s "http://127.0.0.1:$port/stats" | python3 -c \
-    "import json,sys; s=json.load(sys.stdin); print(s['unique_message_ids'], s['requests'],\
- s['gzip_requests'], s['wire_bytes'], s['body_bytes'])")
-stop_stub
-tail -1 "$work/send-gzip.log" >&2
-echo "stub received with --gzip (unique ids, requests, gzip requests, wire bytes," \
-    "inflated bytes): $received" >&2
-report "send --gzip(whole run, with file check)" "$wall" "$cpu"
-
-read -r wall cpu <<< "$(timed "$work/dry.log" \
-    "$tool" send "$work/events.ndjson" --dry-run --checkpoint "$work/dry.json")"
-report "send --dry-run(no network, with file check)" "$wall" "$cpu"
-
-start_stub
-seconds=$(python3 - "$work/events.ndjson" "$port" <<'PY'
+# The two Python clients, written out once: a raw client posting prebuilt batches, which shows
+# what the stub itself can take, and Segment's official Python library (segment-analytics-python)
+# sending the same messages, installed from PyPI into a private virtual environment and skipped
+# when that fails. The library's queue is made large enough for every message, since at its
+# default size it drops what does not fit; its time runs from the first call to the return of
+# flush().
+cat > "$work/raw_client.py" <<'PY'
 import base64, http.client, sys, time
 path, port = sys.argv[1], int(sys.argv[2])
 with open(path, "rb") as source:
@@ -142,21 +123,7 @@ for body in bodies:
     assert response.status == 200, response.status
 print(time.perf_counter() - begin)
 PY
-)
-stop_stub
-report "stub-ceiling(raw client, 500-message batches, 1 connection)" "$seconds"
-
-# Segment's official Python library (segment-analytics-python) sending the same messages to the
-# same stub, installed from PyPI into a private virtual environment; skipped when that fails.
-# Its queue is made large enough for every message, since at its default size it drops what
-# does not fit, and the time runs from the first call to the return of flush().
-venv=${OFFICIAL_VENV:-/tmp/mockcdp-segment-python}
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import segment.analytics" 2>/dev/null; then
-    python3 -m venv "$venv" >&2 && "$venv/bin/pip" install -q segment-analytics-python >&2 || true
-fi
-if "$venv/bin/python" -c "import segment.analytics" 2>/dev/null; then
-    start_stub
-    seconds=$("$venv/bin/python" - "$work/events.ndjson" "$port" <<'PY'
+cat > "$work/official_client.py" <<'PY'
 import json, sys, time
 from datetime import datetime
 
@@ -182,12 +149,90 @@ for m in messages:
 client.flush()
 print(time.perf_counter() - begin)
 PY
-)
-    received=$(curl -s "http://127.0.0.1:$port/stats" | python3 -c \
-        "import json,sys; s=json.load(sys.stdin); print(s['unique_message_ids'], s['requests'])")
-    stop_stub
-    echo "stub received from the official library (unique ids, requests): $received" >&2
-    report "segment-analytics-python(same messages, same stub)" "$seconds"
-else
-    echo "segment-analytics-python could not be installed; its case is skipped" >&2
+venv=${OFFICIAL_VENV:-/tmp/mockcdp-segment-python}
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import segment.analytics" 2>/dev/null; then
+    python3 -m venv "$venv" >&2 && "$venv/bin/pip" install -q segment-analytics-python >&2 || true
 fi
+official=true
+if ! "$venv/bin/python" -c "import segment.analytics" 2>/dev/null; then
+    echo "segment-analytics-python could not be installed; its case is skipped" >&2
+    official=false
+fi
+
+stub_counts() { # the stub's counters named by its arguments, on one line
+    curl -s "http://127.0.0.1:$port/stats" | python3 -c \
+        "import json,sys; s=json.load(sys.stdin); print(*(s[k] for k in sys.argv[1:]))" "$@"
+}
+
+for round in $(seq "$rounds"); do
+    rm -f "$work"/checkpoint*.json "$work/dry.json"
+
+    start_stub
+    read -r wall cpu <<< "$(timed "$work/send.log" env SEGMENT_WRITE_KEY=bench-key \
+        "$tool" send "$work/events.ndjson" --data-plane-url "http://127.0.0.1:$port" \
+        --concurrency "$concurrency" --rate 1000 --checkpoint "$work/checkpoint.json")"
+    received=$(stub_counts unique_message_ids requests)
+    stop_stub
+    tail -1 "$work/send.log" >&2
+    echo "stub received (unique ids, requests): $received" >&2
+    report "send(whole run, with file check)" "$wall" "$cpu"
+    # The run's own summary times its sending phase: from the first batch built (the file is
+    # checked by then) to the last answer, which is what the raw client's figure covers too.
+    sending=$(tail -1 "$work/send.log" | sed -n 's/.*(\([0-9]*\) events\/s).*/\1/p')
+    report "send(sending phase, from its summary)" "$(echo "scale=6; $events / $sending" | bc)"
+
+    start_stub
+    read -r wall cpu <<< "$(timed "$work/send-gzip.log" env SEGMENT_WRITE_KEY=bench-key \
+        "$tool" send "$work/events.ndjson" --gzip --data-plane-url "http://127.0.0.1:$port" \
+        --concurrency "$concurrency" --rate 1000 --checkpoint "$work/checkpoint-gzip.json")"
+    received=$(stub_counts unique_message_ids requests gzip_requests wire_bytes body_bytes)
+    stop_stub
+    tail -1 "$work/send-gzip.log" >&2
+    echo "stub received with --gzip (unique ids, requests, gzip requests, wire bytes," \
+        "inflated bytes): $received" >&2
+    report "send --gzip(whole run, with file check)" "$wall" "$cpu"
+
+    read -r wall cpu <<< "$(timed "$work/dry.log" \
+        "$tool" send "$work/events.ndjson" --dry-run --checkpoint "$work/dry.json")"
+    report "send --dry-run(no network, with file check)" "$wall" "$cpu"
+
+    start_stub
+    seconds=$(python3 "$work/raw_client.py" "$work/events.ndjson" "$port")
+    stop_stub
+    report "stub-ceiling(raw client, 500-message batches, 1 connection)" "$seconds"
+
+    if $official; then
+        start_stub
+        seconds=$("$venv/bin/python" "$work/official_client.py" "$work/events.ndjson" "$port")
+        received=$(stub_counts unique_message_ids requests)
+        stop_stub
+        echo "stub received from the official library (unique ids, requests): $received" >&2
+        report "segment-analytics-python(same messages, same stub)" "$seconds"
+    fi
+done
+
+# Medians over the rounds, and the median of each round's ratio of send to the other cases:
+# a ratio from one round compares figures made under the same load.
+python3 - "$work/results" <<'PY'
+import re, statistics, sys
+rates = {}
+for line in open(sys.argv[1]):
+    match = re.match(r"round=(\d+) case=(.*) events=\d+ seconds=\S+ events_per_s=(\d+)", line)
+    rates.setdefault(match.group(2), {})[int(match.group(1))] = int(match.group(3))
+rounds = len(next(iter(rates.values())))
+print(f"# medians over {rounds} rounds")
+for case, by_round in rates.items():
+    print(f"median case={case} events_per_s={statistics.median(by_round.values()):.0f}")
+def case(prefix):
+    return next((name for name in rates if name.startswith(prefix)), None)
+for mine, other, label in (
+    ("send(whole", "stub-ceiling", "send/stub-ceiling"),
+    ("send(sending", "stub-ceiling", "send-sending-phase/stub-ceiling"),
+    ("send(whole", "segment-analytics", "send/official"),
+):
+    if case(other):
+        ours, theirs = rates[case(mine)], rates[case(other)]
+        ratios = [ours[k] / theirs[k] for k in ours if k in theirs]
+        print(f"median ratio {label}={statistics.median(ratios):.2f} "
+              f"(rounds: {' '.join(f'{r:.2f}' for r in ratios)})")
+PY
