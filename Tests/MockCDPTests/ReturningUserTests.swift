@@ -117,4 +117,31 @@ struct ReturningUserTests {
         #expect(run.status == 65)
         #expect(run.errors.contains("a returning user makes at least 1 more visit"))
     }
+
+    @Test("a later visit is expanded when it begins, not when the user first arrives")
+    func laterVisitsWait() throws {
+        let plan = try plan(Self.scenario)
+        var emitted: [Int64] = []
+        // Each later visit's start, with how many messages had come out when it was expanded.
+        var expansions: [(start: Int64, emitted: Int)] = []
+        var timeline = Timeline(
+            plan: plan,
+            onVisit: { visit in
+                if visit.number > 0 { expansions.append((visit.startMillis, emitted.count)) }
+            })
+        while let event = timeline.next() { emitted.append(event.millis) }
+        #expect(expansions.count > 500)
+
+        // Not too late: everything out before a visit was expanded is earlier than its start.
+        // Not early: everything out after it is at its start or later, so the visit's messages
+        // never waited in memory while earlier ones were written.
+        var earliestFrom = [Int64](repeating: .max, count: emitted.count + 1)
+        for index in emitted.indices.reversed() {
+            earliestFrom[index] = min(emitted[index], earliestFrom[index + 1])
+        }
+        let tooLate = expansions.filter { $0.emitted > 0 && emitted[$0.emitted - 1] >= $0.start }
+        let early = expansions.filter { earliestFrom[$0.emitted] < $0.start }
+        #expect(tooLate.isEmpty, "\(tooLate.prefix(3))")
+        #expect(early.isEmpty, "\(early.prefix(3))")
+    }
 }

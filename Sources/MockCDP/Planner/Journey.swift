@@ -8,7 +8,7 @@ struct Journey {
 
     /// The messages written so far, and the buffer their JSON is written to.
     private var buffers: JourneyBuffers
-    /// Whether to keep the steps reached and the visits made, for reports.
+    /// Whether to keep the visit expanded, for reports.
     private let recordsVisits: Bool
     /// Where members that stay the same for the user were first written in the buffer, to
     /// be copied from there into later messages: `library` to `userAgent` of `context`,
@@ -29,17 +29,18 @@ struct Journey {
     private var landing = true
     /// The visit being walked: 0 for the arrival, then 1, 2… for returns.
     private var visitNumber = 0
+    /// The visit whose messages `run` returns; the visits before it are walked again only
+    /// to bring the user's state (cart, orders, sign-in, session, page) to where it was.
+    private var expandedVisit = 0
     private var shopping: Shopping
     /// The app's name, version and bundle id, for users who shop in the app.
     private let appIdentity: AppIdentity?
-    /// The steps this user converted to, in order, over all visits (when recording visits).
-    private(set) var reached: [StepReference] = []
-    /// Each visit's funnel and reached steps, the first visit first (when recording visits).
-    private(set) var visits: [JourneyVisit] = []
+    /// The expanded visit's funnel and reached steps (when recording visits).
+    private(set) var visit: JourneyVisit?
 
     /// - Parameters:
     ///   - buffers: buffers to write into, emptied first; `takeBuffers()` hands them back.
-    ///   - recordsVisits: whether to keep `reached` and `visits`.
+    ///   - recordsVisits: whether to keep `visit`.
     init(
         catalog: PlannerCatalog, profile: UserProfile, buffers: JourneyBuffers = JourneyBuffers(),
         recordsVisits: Bool = true
@@ -61,8 +62,19 @@ struct Journey {
         return taken
     }
 
-    /// Expands the journey of a user who arrives at `arrival`; events are in time order.
-    mutating func run(arrival: Int64) -> [TimelineEvent] {
+    /// Expands one visit of the user who arrives at `arrival`: 0 for the arrival itself (with
+    /// the identify call of a signed-in arrival), 1, 2… for a returning user's later visits.
+    ///
+    /// A visit carries on from what the user did before it (their cart and orders, sign-in,
+    /// session and page), so the visits before it are walked again and their messages dropped:
+    /// a user waiting days to return costs a few numbers rather than their messages.
+    ///
+    /// - Returns: the visit's messages in time order, and when the user's next visit begins,
+    ///   if they make one before the scenario ends.
+    mutating func run(
+        arrival: Int64, visit expanded: Int = 0
+    ) -> (events: [TimelineEvent], nextVisit: Int64?) {
+        expandedVisit = expanded
         var cursor = arrival
         if profile.identifiedOnArrival {
             signedIn = true
@@ -72,6 +84,8 @@ struct Journey {
             }
         }
         cursor = walk(funnel: profile.funnelIndex, visit: 0, from: cursor)
+        var firstMessage = 0
+        var nextVisit: Int64?
         if let returning = catalog.plan.population.returning {
             var random = RandomStream(catalog.plan.seed, UInt64(profile.index), Self.returningKey)
             if random.chance(returning.share) {
@@ -81,17 +95,23 @@ struct Journey {
                     let funnel = random.index(weights: catalog.funnelWeights)
                     // Visits that would begin after the scenario ends are not made.
                     guard start < end else { break }
+                    guard visit <= expanded else {
+                        nextVisit = start
+                        break
+                    }
+                    firstMessage = buffers.events.count
                     landing = true
                     cursor = walk(funnel: funnel, visit: visit, from: start)
                 }
             }
         }
         let buffer = buffers.writer.bytes[...]
-        return buffers.events.map { message in
+        let events = buffers.events[firstMessage...].map { message in
             TimelineEvent(
                 millis: message.millis, messageIdBits: message.messageIdBits,
                 bytes: buffer[message.range], user: profile.index, step: message.step)
         }
+        return (events, nextVisit)
     }
 
     private static let returningKey = RandomStream.key("returning")
@@ -104,12 +124,11 @@ struct Journey {
         var reachedNow: [StepReference] = []
         let messagesBefore = buffers.events.count
         defer {
-            if recordsVisits {
-                visits.append(
-                    JourneyVisit(
-                        user: profile.index, number: visit, funnel: funnelIndex,
-                        cohort: profile.cohort, startMillis: start, reached: reachedNow,
-                        messages: buffers.events.count - messagesBefore))
+            if recordsVisits, visit == expandedVisit {
+                self.visit = JourneyVisit(
+                    user: profile.index, number: visit, funnel: funnelIndex,
+                    cohort: profile.cohort, startMillis: start, reached: reachedNow,
+                    messages: buffers.events.count - messagesBefore)
             }
         }
         for planned in catalog.funnelSteps[funnelIndex] {
@@ -141,10 +160,7 @@ struct Journey {
                 if planned.step.optional { continue }
                 break
             }
-            if recordsVisits {
-                reached.append(planned.reference)
-                reachedNow.append(planned.reference)
-            }
+            if recordsVisits { reachedNow.append(planned.reference) }
             for _ in 0..<random.int(in: planned.step.repeats) {
                 let wait = planned.step.after.sample(&random)
                 cursor = perform(planned, at: cursor + wait, random: &random)

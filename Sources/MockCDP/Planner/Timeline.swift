@@ -1,37 +1,35 @@
 /// The time-ordered stream of every user's messages.
 ///
-/// Users are expanded one at a time, in arrival order; their messages wait in a
-/// heap until no user still to arrive could send anything earlier. Memory holds
-/// the messages of users active at one instant, not the whole timeline.
+/// Users are expanded one visit at a time: a user's first visit when they arrive, in arrival
+/// order, and each later visit of a returning user when it begins. Messages wait in a heap
+/// until no visit still to be expanded could send anything earlier. Memory holds the messages
+/// of the visits under way at one instant, and a few numbers per user waiting to return; not
+/// the whole timeline.
 public struct Timeline: Sequence, IteratorProtocol {
     private let catalog: PlannerCatalog
     private var arrivals: Arrivals
     private var nextArrival: (user: Int, millis: Int64)?
+    private var returns = MinHeap<ReturningVisit>()
     private var pending = PendingEvents()
-    /// What each user's journey writes into, handed from one journey to the next.
+    /// What each visit's journey writes into, handed from one journey to the next.
     private var buffers = JourneyBuffers()
     private let includesUser: (Int) -> Bool
-    /// Called with each expanded user's converted steps, for reports such as `stats`.
-    private let onJourney: ((Int, [StepReference]) -> Void)?
-    /// Called with each visit of each expanded user, first visits first.
+    /// Called with each visit of each expanded user, as it is expanded.
     private let onVisit: ((JourneyVisit) -> Void)?
 
     /// - Parameters:
     ///   - plan: the checked scenario.
     ///   - includesUser: which users to expand, by index; all of them unless sharding.
-    ///   - onJourney: receives each expanded user's index and the steps they reached, over
-    ///     all their visits.
-    ///   - onVisit: receives each visit of each expanded user, with its funnel and steps.
+    ///   - onVisit: receives each visit of each expanded user, with its funnel and steps,
+    ///     before any of the visit's messages come out of the timeline.
     public init(
         plan: Plan, includesUser: @escaping (Int) -> Bool = { _ in true },
-        onJourney: ((Int, [StepReference]) -> Void)? = nil,
         onVisit: ((JourneyVisit) -> Void)? = nil
     ) {
         catalog = PlannerCatalog(plan: plan)
         arrivals = Arrivals(plan: plan)
         nextArrival = arrivals.next()
         self.includesUser = includesUser
-        self.onJourney = onJourney
         self.onVisit = onVisit
     }
 
@@ -44,88 +42,100 @@ public struct Timeline: Sequence, IteratorProtocol {
 
     public mutating func next() -> TimelineEvent? {
         while true {
+            let nextReturn = returns.first
+            // A visit's messages are never earlier than its start, so what is pending and
+            // earlier than every visit still to be expanded can go.
             if let earliest = pending.firstMillis,
-                nextArrival.map({ earliest < $0.millis }) ?? true
+                nextArrival.map({ earliest < $0.millis }) ?? true,
+                nextReturn.map({ earliest < $0.startMillis }) ?? true
             {
                 return pending.removeFirst()
+            }
+            if let visit = nextReturn, nextArrival.map({ visit.startMillis <= $0.millis }) ?? true {
+                returns.removeFirst()
+                expand(user: visit.user, arrival: visit.arrivalMillis, visit: visit.number)
+                continue
             }
             guard let arrival = nextArrival else { return nil }
             nextArrival = arrivals.next()
             guard includesUser(arrival.user) else { continue }
-            let profile = UserProfile(index: arrival.user, catalog: catalog)
-            var journey = Journey(
-                catalog: catalog, profile: profile, buffers: takeBuffers(),
-                recordsVisits: onJourney != nil || onVisit != nil)
-            pending.insert(journey.run(arrival: arrival.millis))
-            buffers = journey.takeBuffers()
-            onJourney?(arrival.user, journey.reached)
-            if let onVisit { journey.visits.forEach(onVisit) }
+            expand(user: arrival.user, arrival: arrival.millis, visit: 0)
         }
+    }
+
+    /// Expands one visit of a user into pending messages and notes their next visit, if any.
+    private mutating func expand(user: Int, arrival: Int64, visit: Int) {
+        let profile = UserProfile(index: user, catalog: catalog)
+        var journey = Journey(
+            catalog: catalog, profile: profile, buffers: takeBuffers(),
+            recordsVisits: onVisit != nil)
+        let (events, nextVisit) = journey.run(arrival: arrival, visit: visit)
+        pending.insert(events)
+        buffers = journey.takeBuffers()
+        if let nextVisit {
+            returns.insert(
+                ReturningVisit(
+                    startMillis: nextVisit, user: user, arrivalMillis: arrival, number: visit + 1))
+        }
+        if let onVisit, let expanded = journey.visit { onVisit(expanded) }
     }
 }
 
-/// The events of the users still active: a binary min-heap of users, each with their
-/// remaining events (already in time order), keyed by their next event.
+/// A later visit of a returning user, waiting for its start to be expanded.
+private struct ReturningVisit: Comparable {
+    var startMillis: Int64
+    var user: Int
+    var arrivalMillis: Int64
+    var number: Int
+
+    /// By start; ties by user, so that expansion order never depends on the heap's layout.
+    static func < (left: ReturningVisit, right: ReturningVisit) -> Bool {
+        (left.startMillis, left.user) < (right.startMillis, right.user)
+    }
+}
+
+/// The messages of the visits under way: a min-heap of visits, each with its remaining
+/// messages (already in time order), keyed by its next message.
 ///
-/// Keeping one entry per user rather than per event makes the heap smaller and each
-/// move cheaper; the order the events come out in is the same.
+/// Keeping one entry per visit rather than per message makes the heap smaller and each
+/// move cheaper; the order the messages come out in is the same.
 struct PendingEvents {
-    private struct Queue {
+    private struct Queue: Comparable {
         var events: [TimelineEvent]
         var next = 0
-        /// The next event's place in timeline order, kept apart so that comparing two
-        /// queues copies no event.
+        /// The next message's place in timeline order, kept apart so that comparing two
+        /// queues copies no message.
         var key: TimelinePosition
 
         init(events: [TimelineEvent]) {
             self.events = events
             key = events[0].position
         }
+
+        static func < (left: Queue, right: Queue) -> Bool { left.key < right.key }
+        static func == (left: Queue, right: Queue) -> Bool { left.key == right.key }
     }
 
-    private var queues: [Queue] = []
+    private var queues = MinHeap<Queue>()
 
-    /// The time of the next event, without copying it.
+    /// The time of the next message, without copying it.
     var firstMillis: Int64? { queues.first?.key.millis }
 
-    /// Adds one user's events, which are in timeline order.
+    /// Adds one visit's messages, which are in timeline order.
     mutating func insert(_ events: [TimelineEvent]) {
         guard !events.isEmpty else { return }
-        queues.append(Queue(events: events))
-        var child = queues.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard queues[child].key < queues[parent].key else { break }
-            queues.swapAt(child, parent)
-            child = parent
-        }
+        queues.insert(Queue(events: events))
     }
 
     mutating func removeFirst() -> TimelineEvent {
-        let next = queues[0].next
-        let event = queues[0].events[next]
-        if next + 1 == queues[0].events.count {
-            let last = queues.removeLast()
-            guard !queues.isEmpty else { return event }
-            queues[0] = last
-        } else {
-            queues[0].next = next + 1
-            queues[0].key = queues[0].events[next + 1].position
+        let (event, exhausted) = queues.updateFirst { queue in
+            let event = queue.events[queue.next]
+            queue.next += 1
+            guard queue.next < queue.events.count else { return (event, true) }
+            queue.key = queue.events[queue.next].position
+            return (event, false)
         }
-        var parent = 0
-        while true {
-            let left = 2 * parent + 1
-            let right = left + 1
-            var smallest = parent
-            if left < queues.count, queues[left].key < queues[smallest].key {
-                smallest = left
-            }
-            if right < queues.count, queues[right].key < queues[smallest].key {
-                smallest = right
-            }
-            guard smallest != parent else { return event }
-            queues.swapAt(parent, smallest)
-            parent = smallest
-        }
+        if exhausted { queues.removeFirst() }
+        return event
     }
 }
