@@ -22,8 +22,8 @@ public struct MergeInputError: Error, CustomStringConvertible {
 /// to be in order. Memory holds one line per input, whatever the inputs' sizes.
 public struct TimelineMerge {
     private var inputs: [Input]
-    /// Indices into `inputs` of those with a current line, as a min-heap by that line's key.
-    private var heap: [Int] = []
+    /// The current line of each input that has one, smallest first.
+    private var heads = MinHeap<Head>()
 
     /// Opens every input and reads its first line.
     ///
@@ -42,7 +42,7 @@ public struct TimelineMerge {
         }
         for index in inputs.indices {
             try inputs[index].advance()
-            if inputs[index].current != nil { push(index) }
+            if let line = inputs[index].current { heads.insert(Head(line: line, input: index)) }
         }
     }
 
@@ -50,53 +50,32 @@ public struct TimelineMerge {
     public mutating func forEachLine(
         _ body: (ArraySlice<UInt8>) throws -> Void
     ) throws {
-        while let top = heap.first {
-            guard let line = inputs[top].current else { break }
-            try body(line.bytes[...])
-            try inputs[top].advance()
-            if inputs[top].current == nil {
-                let last = heap.removeLast()
-                if !heap.isEmpty {
-                    heap[0] = last
-                    siftDown(0)
-                }
+        while let head = heads.first {
+            try body(head.line.bytes[...])
+            try inputs[head.input].advance()
+            if let next = inputs[head.input].current {
+                heads.updateFirst { $0.line = next }
             } else {
-                siftDown(0)
+                heads.removeFirst()
             }
         }
     }
+}
 
-    private func precedes(_ left: Int, _ right: Int) -> Bool {
-        guard let a = inputs[left].current, let b = inputs[right].current else { return false }
-        if a.precedes(b) { return true }
-        if b.precedes(a) { return false }
+/// The current line of one input, in merge order.
+private struct Head: Comparable {
+    var line: KeyedLine
+    var input: Int
+
+    static func < (left: Head, right: Head) -> Bool {
+        if left.line.precedes(right.line) { return true }
+        if right.line.precedes(left.line) { return false }
         // Equal keys: keep the inputs' order, so the merge is deterministic.
-        return left < right
+        return left.input < right.input
     }
 
-    private mutating func push(_ index: Int) {
-        heap.append(index)
-        var child = heap.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard precedes(heap[child], heap[parent]) else { break }
-            heap.swapAt(child, parent)
-            child = parent
-        }
-    }
-
-    private mutating func siftDown(_ start: Int) {
-        var parent = start
-        while true {
-            let left = 2 * parent + 1
-            let right = left + 1
-            var smallest = parent
-            if left < heap.count, precedes(heap[left], heap[smallest]) { smallest = left }
-            if right < heap.count, precedes(heap[right], heap[smallest]) { smallest = right }
-            guard smallest != parent else { return }
-            heap.swapAt(parent, smallest)
-            parent = smallest
-        }
+    static func == (left: Head, right: Head) -> Bool {
+        !(left < right) && !(right < left)
     }
 }
 
