@@ -118,6 +118,21 @@ struct ScenarioDiagnosticsTests {
         #expect(result.errors.contains("3 errors"))
     }
 
+    @Test("a file's errors are listed from top to bottom, whatever order they were found in")
+    func errorsInLineOrder() throws {
+        // A step's rate is checked with the step, its need of a catalog after the funnels.
+        let broken = Self.valid
+            .replacingOccurrences(of: "- track: Signed Up", with: "- track: Product Viewed")
+            .replacingOccurrences(of: "rate: 20%", with: "rate: 2x")
+            .replacingOccurrences(of: "  users: 10", with: "  users: ten")
+        let result = try validate(broken)
+        #expect(result.status == 65)
+        let places = result.errors.split(separator: "\n")
+            .filter { $0.hasPrefix(result.path) && $0.contains(": error: ") }
+            .map { $0.dropFirst(result.path.count + 1).prefix { $0 != " " } }
+        #expect(places == ["6:10:", "10:14:", "11:13:"], "\(result.errors)")
+    }
+
     @Test("a duplicate key is reported together with the file's other errors")
     func duplicateKeyWithOtherErrors() throws {
         let broken = Self.valid

@@ -27,7 +27,7 @@ public struct ScenarioLoader {
             }
             return located
         }
-        let diagnostics = Self.merging(includes.duplicateKeys, into: checked)
+        let diagnostics = Self.inReadingOrder(checked + includes.duplicateKeys)
         warnings = diagnostics.filter { $0.severity == .warning }
         guard let plan, !checker.hasErrors, includes.duplicateKeys.isEmpty else {
             throw DiagnosticError(diagnostics.filter { $0.severity == .error } + warnings)
@@ -35,25 +35,23 @@ public struct ScenarioLoader {
         return plan
     }
 
-    /// `diagnostics` with each of `found` placed before the first one of the same file that
-    /// comes after it, so that a file's problems read from top to bottom.
-    private static func merging(
-        _ found: [Diagnostic], into diagnostics: [Diagnostic]
-    ) -> [Diagnostic] {
-        var result = diagnostics
-        for diagnostic in found {
-            guard let location = diagnostic.location else {
-                result.append(diagnostic)
-                continue
-            }
-            let index = result.firstIndex { other in
-                guard let place = other.location, place.file == location.file else {
-                    return false
-                }
-                return (place.line, place.column) > (location.line, location.column)
-            }
-            result.insert(diagnostic, at: index ?? result.endIndex)
+    /// `diagnostics` so that each file's problems read from top to bottom: files in the order
+    /// their first problem was found, then by line and column. The checker finds problems
+    /// section by section, and some sections are checked after others that follow them.
+    /// Problems with no place keep their order, after the others.
+    static func inReadingOrder(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+        var fileRanks: [String: Int] = [:]
+        for file in diagnostics.compactMap(\.location?.file) where fileRanks[file] == nil {
+            fileRanks[file] = fileRanks.count
         }
-        return result
+        return diagnostics.enumerated().sorted { left, right in
+            func key(_ item: (offset: Int, element: Diagnostic)) -> (Int, Int, Int, Int) {
+                guard let place = item.element.location, let rank = fileRanks[place.file] else {
+                    return (Int.max, 0, 0, item.offset)
+                }
+                return (rank, place.line, place.column, item.offset)
+            }
+            return key(left) < key(right)
+        }.map(\.element)
     }
 }
