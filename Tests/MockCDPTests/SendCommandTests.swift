@@ -123,6 +123,49 @@ struct SendCommandTests {
         #expect(run.stderr.contains("sent 0 events"), "\(run.stderr)")
     }
 
+    @Test("a host name that does not resolve stops the run at once with 69; --resume works")
+    func unresolvableHost() async throws {
+        let directory = try temporaryFolder()
+        let path = try EventFixture.write(count: 50, to: directory)
+        // RFC 6761: no .invalid name ever resolves, with or without a network.
+        let url = "https://no-such-host.invalid"
+        let arguments = ["send", path, "--data-plane-url", url]
+        let environment = ["SEGMENT_WRITE_KEY": Self.key]
+
+        let started = ContinuousClock.now
+        let run = try await runExecutable(
+            arguments, environment: environment, directory: directory)
+        // Retrying would take a minute or more.
+        #expect(ContinuousClock.now - started < .seconds(20))
+        #expect(run.status == 69)
+        #expect(
+            run.stderr.contains(
+                "the data plane's host name no-such-host.invalid does not resolve; check "
+                    + "--data-plane-url or --region; nothing was lost\n"), "\(run.stderr)")
+        #expect(run.stderr.contains("retried 0 requests"), "\(run.stderr)")
+        let resumeCommand = "mockcdp " + arguments.joined(separator: " ") + " --resume"
+        #expect(run.stderr.contains("to send the rest later: \(resumeCommand)\n"))
+        let checkpoint = try CheckpointStore(path: path + ".send-checkpoint.json").load()
+        #expect(checkpoint.resumeLine == 1)
+        #expect(!checkpoint.complete)
+
+        // The checkpoint is accepted: the resumed run continues the same run id.
+        let resumed = try await runExecutable(
+            arguments + ["--resume"], environment: environment, directory: directory)
+        #expect(resumed.status == 69)
+        #expect(resumed.stderr.contains("resuming run \(checkpoint.runID) from line 1"))
+
+        let check = try await runExecutable(
+            ["check-credentials", "--data-plane-url", url], environment: environment,
+            directory: directory)
+        #expect(check.status == 69)
+        #expect(check.stdout.contains("FAIL DNS"))
+        #expect(
+            check.stdout.contains(
+                "the data plane's host name no-such-host.invalid does not resolve; check "
+                    + "--data-plane-url or --region\n"), "\(check.stdout)")
+    }
+
     @Test("the write key never shows in output, saved batches or dry runs")
     func keyStaysSecret() async throws {
         let directory = try temporaryFolder()

@@ -44,7 +44,15 @@ public struct DataPlane: Sendable, Equatable, CustomStringConvertible {
     /// Where batches go.
     public var batchURL: URL { base.appendingPathComponent("v1").appendingPathComponent("batch") }
 
+    /// The host name, as given.
+    public var host: String { base.host ?? "" }
+
     public var description: String { base.absoluteString }
+
+    /// What to tell the user when `host` does not resolve.
+    public static func unresolvedHostAdvice(_ host: String) -> String {
+        "the data plane's host name \(host) does not resolve; check --data-plane-url or --region"
+    }
 
     /// 127.0.0.0/8, ::1 and localhost.
     static func isLoopback(_ host: String) -> Bool {
