@@ -19,7 +19,8 @@ enum SendCommand: Command {
 
         Options:
           --write-key-file PATH   read the write key from PATH (a trailing newline is ignored)
-          --data-plane-url URL    default https://api.segment.io; https, or http to loopback
+          --data-plane-url URL    default https://api.segment.io; https, or http to loopback;
+                                  a URL ending in /v1/batch stands for the base before it
           --region us|eu          eu is https://events.eu1.segmentapis.com
           --pace MODE             asap (default), realtime, or a speed-up such as 60x
           --rebase-now            shift event times so that the first event happens now

@@ -166,6 +166,39 @@ struct SendCommandTests {
                     + "--data-plane-url or --region\n"), "\(check.stdout)")
     }
 
+    @Test("a data-plane URL given with /v1/batch delivers, and resumes under the base URL")
+    func endpointURL() async throws {
+        let directory = try temporaryFolder()
+        let count = 4_000
+        let path = try EventFixture.write(count: count, to: directory)
+        let stub = try SegmentStub(
+            writeKey: Self.key, ["--pause-after", "\(count / 4)", "--capture", "1"])
+        defer { stub.stop() }
+        let base = "http://127.0.0.1:\(stub.port)"
+        let arguments = [
+            "send", path, "--data-plane-url", base + "/v1/batch/", "--batch-size", "100",
+        ]
+        let environment = ["SEGMENT_WRITE_KEY": Self.key]
+
+        let (status, stderr) = try await interruptExecutable(
+            arguments, environment: environment, directory: directory, stub: stub)
+        #expect(status == 130)
+        #expect(try await stub.requests().first?.path == "/v1/batch")
+        let checkpoint = try CheckpointStore(path: path + ".send-checkpoint.json").load()
+        #expect(checkpoint.dataPlane == base)
+        let resumeCommand = "mockcdp " + arguments.joined(separator: " ") + " --resume"
+        #expect(stderr.contains("to continue: \(resumeCommand)\n"), "\(stderr)")
+
+        // The base URL and the endpoint name the same data plane.
+        let resumed = try await runExecutable(
+            ["send", path, "--data-plane-url", base, "--batch-size", "100", "--resume"],
+            environment: environment, directory: directory)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let stats = try await stub.stats()
+        #expect(stats.uniqueMessageIds == count)
+        #expect(stats.rejectedRequests == 0)
+    }
+
     @Test("the write key never shows in output, saved batches or dry runs")
     func keyStaysSecret() async throws {
         let directory = try temporaryFolder()
