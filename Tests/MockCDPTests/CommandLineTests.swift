@@ -79,6 +79,29 @@ struct CommandLineTests {
         #expect(try runTool(["generate", "x.yaml", "--seed", "-3"]).status == 64)
     }
 
+    @Test("an option cut short is refused, with the one option it starts as a suggestion")
+    func optionPrefixes() throws {
+        // Each usage error stops before anything is read or sent.
+        let cut = try runTool(["send", "x.ndjson", "--data-plane", "http://127.0.0.1:9"])
+        #expect(cut.status == 64)
+        #expect(
+            cut.errors.contains(
+                "unknown option '--data-plane'\n  hint: did you mean '--data-plane-url'?"),
+            "\(cut.errors)")
+        let withValue = try runTool(["send", "x.ndjson", "--concur=2"])
+        #expect(withValue.status == 64)
+        #expect(withValue.errors.contains("did you mean '--concurrency'?"))
+
+        // A typo still gets the closest option.
+        let typo = try runTool(["generate", "x.yaml", "--sed", "3"])
+        #expect(typo.errors.contains("did you mean '--seed'?"))
+
+        // A start shared by several options names none of them.
+        let ambiguous = try runTool(["send", "x.ndjson", "--re"])
+        #expect(ambiguous.status == 64)
+        #expect(ambiguous.errors.contains("hint: see --help for the options"))
+    }
+
     @Test("help and version")
     func helpAndVersion() throws {
         let help = try runTool(["--help"])
