@@ -17,13 +17,23 @@ struct SendCommandTests {
         return String(words[2])
     }
 
-    @Test("kill -9 midway, then --resume: every event arrives, re-sent ones with the same ids")
-    func killAndResume() async throws {
+    /// `count` events in a fresh folder, and a stub with this test's key that holds every
+    /// request once `pauseAfter` messages have arrived, until it is released.
+    private func eventsAndPausingStub(
+        count: Int, pauseAfter: Int, _ stubArguments: [String] = []
+    ) throws -> (directory: URL, path: String, stub: SegmentStub) {
         let directory = try temporaryFolder()
-        let count = 20_000
         let path = try EventFixture.write(count: count, to: directory)
         let stub = try SegmentStub(
-            writeKey: Self.key, ["--pause-after", "\(count / 3)", "--record"])
+            writeKey: Self.key, ["--pause-after", "\(pauseAfter)"] + stubArguments)
+        return (directory, path, stub)
+    }
+
+    @Test("kill -9 midway, then --resume: every event arrives, re-sent ones with the same ids")
+    func killAndResume() async throws {
+        let count = 20_000
+        let (directory, path, stub) = try eventsAndPausingStub(
+            count: count, pauseAfter: count / 3, ["--record"])
         defer { stub.stop() }
         let arguments = [
             "send", path, "--data-plane-url", "http://127.0.0.1:\(stub.port)", "--batch-size",
@@ -71,10 +81,8 @@ struct SendCommandTests {
 
     @Test("Ctrl-C stops cleanly with 130, writes the checkpoint, and says how to resume")
     func interrupt() async throws {
-        let directory = try temporaryFolder()
         let count = 10_000
-        let path = try EventFixture.write(count: count, to: directory)
-        let stub = try SegmentStub(writeKey: Self.key, ["--pause-after", "\(count / 4)"])
+        let (directory, path, stub) = try eventsAndPausingStub(count: count, pauseAfter: count / 4)
         defer { stub.stop() }
         let checkpointPath = directory.appendingPathComponent("state.json").path
         let arguments = [
@@ -168,11 +176,9 @@ struct SendCommandTests {
 
     @Test("a data-plane URL given with /v1/batch delivers, and resumes under the base URL")
     func endpointURL() async throws {
-        let directory = try temporaryFolder()
         let count = 4_000
-        let path = try EventFixture.write(count: count, to: directory)
-        let stub = try SegmentStub(
-            writeKey: Self.key, ["--pause-after", "\(count / 4)", "--capture", "1"])
+        let (directory, path, stub) = try eventsAndPausingStub(
+            count: count, pauseAfter: count / 4, ["--capture", "1"])
         defer { stub.stop() }
         let base = "http://127.0.0.1:\(stub.port)"
         let arguments = [
