@@ -10,7 +10,7 @@ struct UsageError: Error {
 ///
 /// Accepts `--name value`, `--name=value`, short aliases such as `-o`, repeated
 /// options (`--set a=1 --set b=2`), flags, `--` before positional arguments, and
-/// reports unknown options with the closest known one.
+/// reports unknown options with the known one they start or are a typo of.
 struct Arguments {
     struct Option {
         var name: String
@@ -76,9 +76,17 @@ struct Arguments {
         }
     }
 
+    /// Suggests the option that `given` starts (`--data-plane` for `--data-plane-url`) when
+    /// it starts only one, else the closest by spelling. Abbreviations are never accepted as
+    /// such: a later option could make one ambiguous and break a script that relied on it.
     private static func hint(_ given: String, _ options: [Option]) -> String {
-        let bare = String(given.drop { $0 == "-" })
-        if let close = Suggestions.closest(to: bare, in: options.map(\.name)) {
+        let bare = String(given.drop { $0 == "-" }).lowercased()
+        let names = options.map(\.name)
+        let completions = bare.isEmpty ? [] : names.filter { $0.lowercased().hasPrefix(bare) }
+        if completions.count == 1, let name = completions.first {
+            return "did you mean '--\(name)'?"
+        }
+        if let close = Suggestions.closest(to: bare, in: names) {
             return "did you mean '--\(close)'?"
         }
         return "see --help for the options"

@@ -11,7 +11,9 @@ enum GenerateCommand: Command {
 
         Writes the scenario's timeline as NDJSON: one Segment message per line, in
         timestamp order. The output depends only on the scenario, its parameters,
-        the seed and the mockcdp version: two runs give identical bytes.
+        the seed and the mockcdp version: two runs give identical bytes. Messages
+        over Segment's 32 KB limit are written as they are, followed by one warning
+        on stderr with their number and the first one's line.
 
         Options:
           -o, --output OUT     write to OUT instead of stdout (written to a temporary
@@ -73,11 +75,24 @@ enum GenerateCommand: Command {
                 throw error
             }
             terminal.say("wrote \(writer.eventsWritten) events to \(outputPath)\n")
+            warnAboutOversizedMessages(writer, terminal: terminal)
         } else {
             var writer = NDJSONWriter(handle: terminal.output)
             try stream(plan, shard: shard, into: &writer, terminal: terminal)
+            warnAboutOversizedMessages(writer, terminal: terminal)
         }
         return .success
+    }
+
+    /// One warning for all the messages over Segment's size limit: they are written all the
+    /// same, since the output is the scenario's, but they would never arrive.
+    private static func warnAboutOversizedMessages(_ writer: NDJSONWriter, terminal: Terminal) {
+        guard let first = writer.firstOversizedLine else { return }
+        let count = writer.oversizedMessages
+        terminal.say(
+            "warning: \(count) message\(count == 1 ? " is" : "s are") over Segment's limit of "
+                + "\(SendConfiguration.Limits.messageBytes) bytes (32 KB); the first is line "
+                + "\(first)\n  hint: \(SendConfiguration.Limits.oversizedMessageHint)\n")
     }
 
     private static func check(

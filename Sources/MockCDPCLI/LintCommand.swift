@@ -17,8 +17,10 @@ enum LintCommand: Command {
         amounts that add up within a cent (subtotal = revenue - discount,
         total = subtotal + tax + shipping). Files are streamed, so any size works.
 
-        Each problem is printed as file:line: error: message (or warning), then a
-        summary line. '-' reads standard input.
+        Each problem is printed as file:line: error: message (or warning), with a
+        hint line where there is more to know, then a summary line. A message over
+        32 KB (32,768 bytes of the line, without its newline) is an error: Segment
+        drops it and 'mockcdp send' skips it. '-' reads standard input.
 
         Options:
           --quiet              print errors and the summary, not warnings
@@ -53,6 +55,7 @@ enum LintCommand: Command {
                 let column = finding.column.map { ":\($0)" } ?? ""
                 text += "\(path):\(finding.line)\(column): \(finding.severity.rawValue): "
                 text += finding.message + "\n"
+                if let hint = finding.hint { text += "  hint: \(hint)\n" }
                 if text.utf8.count > 1 << 16 {
                     do throws(OutputError) {
                         try terminal.print(text)

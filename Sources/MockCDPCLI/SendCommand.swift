@@ -19,7 +19,8 @@ enum SendCommand: Command {
 
         Options:
           --write-key-file PATH   read the write key from PATH (a trailing newline is ignored)
-          --data-plane-url URL    default https://api.segment.io; https, or http to loopback
+          --data-plane-url URL    default https://api.segment.io; https, or http to loopback;
+                                  a URL ending in /v1/batch stands for the base before it
           --region us|eu          eu is https://events.eu1.segmentapis.com
           --pace MODE             asap (default), realtime, or a speed-up such as 60x
           --rebase-now            shift event times so that the first event happens now
@@ -39,7 +40,8 @@ enum SendCommand: Command {
 
         Exit status: 0 every message delivered, 64 usage, 65 bad input (messages skipped
         as over 32 KB, rejected batches, or a checkpoint of other input), 66 missing
-        input, 69 data plane unreachable, 73 checkpoint not writable, 75 retries exhausted
+        input, 69 data plane unreachable (its host name does not resolve, its certificate is
+        not trusted, or it refuses requests), 73 checkpoint not writable, 75 retries exhausted
         (resume later), 77 write key refused (401/403), 130 interrupted (resume later).
 
         Examples:
@@ -191,6 +193,9 @@ enum SendCommand: Command {
             if neverConnected {
                 terminal.say("the data plane could not be reached; check --data-plane-url\n")
             }
+            terminal.say("to send the rest later: \(resumeCommand)\n")
+        case .hostNotFound(let host):
+            terminal.say(DataPlane.unresolvedHostAdvice(host) + "; nothing was lost\n")
             terminal.say("to send the rest later: \(resumeCommand)\n")
         case .refused(let status):
             terminal.say("the data plane answered \(status); fix that, then: \(resumeCommand)\n")

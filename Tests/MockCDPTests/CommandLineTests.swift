@@ -79,6 +79,62 @@ struct CommandLineTests {
         #expect(try runTool(["generate", "x.yaml", "--seed", "-3"]).status == 64)
     }
 
+    @Test("an option cut short is refused, with the one option it starts as a suggestion")
+    func optionPrefixes() throws {
+        // Each usage error stops before anything is read or sent.
+        let cut = try runTool(["send", "x.ndjson", "--data-plane", "http://127.0.0.1:9"])
+        #expect(cut.status == 64)
+        #expect(
+            cut.errors.contains(
+                "unknown option '--data-plane'\n  hint: did you mean '--data-plane-url'?"),
+            "\(cut.errors)")
+        let withValue = try runTool(["send", "x.ndjson", "--concur=2"])
+        #expect(withValue.status == 64)
+        #expect(withValue.errors.contains("did you mean '--concurrency'?"))
+
+        // A typo still gets the closest option.
+        let typo = try runTool(["generate", "x.yaml", "--sed", "3"])
+        #expect(typo.errors.contains("did you mean '--seed'?"))
+
+        // A start shared by several options names none of them.
+        let ambiguous = try runTool(["send", "x.ndjson", "--re"])
+        #expect(ambiguous.status == 64)
+        #expect(ambiguous.errors.contains("hint: see --help for the options"))
+    }
+
+    @Test("generate warns once about messages over 32 KB and writes them all the same")
+    func oversizedMessages() throws {
+        let note = String(repeating: "x", count: 33_000)
+        let scenario = try writeScenario(
+            storefront(users: 30).replacingOccurrences(
+                of: "    - track: Checkout Started\n",
+                with: "    - track: Checkout Started\n      properties: {note: \"\(note)\"}\n"))
+        let file = try temporaryFolder().appendingPathComponent("out.ndjson").path
+        let written = try runTool(["generate", scenario, "-o", file])
+        #expect(written.status == 0)
+
+        let lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n")
+        let over = lines.indices.filter { lines[$0].utf8.count > 32_768 }
+        let first = try #require(over.first) + 1
+        #expect(over.count > 1)
+        #expect(
+            written.errors.hasSuffix(
+                "warning: \(over.count) messages are over Segment's limit of 32768 bytes (32 KB); "
+                    + "the first is line \(first)\n"
+                    + "  hint: Segment drops a message over 32 KB, and mockcdp send skips it\n"),
+            "\(written.errors)")
+
+        // Standard output gets the same bytes, and the warning goes to standard error alone.
+        let printed = try runTool(["generate", scenario])
+        #expect(printed.status == 0)
+        #expect(printed.output == (try String(contentsOfFile: file, encoding: .utf8)))
+        #expect(printed.errors.hasPrefix("warning: \(over.count) messages are over"))
+        #expect(try runTool(["lint", file]).status == 1)
+
+        let plain = try runTool(["generate", try writeScenario(storefront(users: 30))])
+        #expect(plain.errors.isEmpty)
+    }
+
     @Test("help and version")
     func helpAndVersion() throws {
         let help = try runTool(["--help"])

@@ -91,6 +91,29 @@ struct LintTests {
         #expect(run.output.contains("string is not valid UTF-8"))
     }
 
+    @Test("a message over 32 KB is an error with its size and what becomes of it")
+    func oversizedMessage() throws {
+        /// The good message padded with a note to exactly `size` bytes.
+        func message(_ number: Int, bytes size: Int) -> String {
+            let bare = broken(number, "\"order_id\"", "\"note\":\"\",\"order_id\"")
+            let padding = String(repeating: "é", count: (size - bare.utf8.count) / 2)
+            let padded = bare.replacingOccurrences(
+                of: "\"note\":\"\"", with: "\"note\":\"\(padding)\"")
+            return padded + String(repeating: " ", count: size - padded.utf8.count)
+        }
+        let limit = SendConfiguration.Limits.messageBytes
+        let lines = [message(1, bytes: limit), message(2, bytes: limit + 1)]
+        #expect(lines.map(\.utf8.count) == [limit, limit + 1])
+        let path = try write(lines)
+
+        let run = try runTool(["lint", path])
+        #expect(run.status == 1)
+        #expect(
+            run.output == "\(path):2: error: message is 32769 bytes; Segment accepts at most "
+                + "32768 (32 KB)\n  hint: Segment drops a message over 32 KB, and mockcdp send "
+                + "skips it\nlint: 2 messages in 1 file: 1 error, 0 warnings\n")
+    }
+
     @Test("a clean file passes with exit 0")
     func cleanFile() throws {
         let run = try runTool(["lint", try write([Self.good])])

@@ -17,13 +17,23 @@ struct SendCommandTests {
         return String(words[2])
     }
 
-    @Test("kill -9 midway, then --resume: every event arrives, re-sent ones with the same ids")
-    func killAndResume() async throws {
+    /// `count` events in a fresh folder, and a stub with this test's key that holds every
+    /// request once `pauseAfter` messages have arrived, until it is released.
+    private func eventsAndPausingStub(
+        count: Int, pauseAfter: Int, _ stubArguments: [String] = []
+    ) throws -> (directory: URL, path: String, stub: SegmentStub) {
         let directory = try temporaryFolder()
-        let count = 20_000
         let path = try EventFixture.write(count: count, to: directory)
         let stub = try SegmentStub(
-            writeKey: Self.key, ["--pause-after", "\(count / 3)", "--record"])
+            writeKey: Self.key, ["--pause-after", "\(pauseAfter)"] + stubArguments)
+        return (directory, path, stub)
+    }
+
+    @Test("kill -9 midway, then --resume: every event arrives, re-sent ones with the same ids")
+    func killAndResume() async throws {
+        let count = 20_000
+        let (directory, path, stub) = try eventsAndPausingStub(
+            count: count, pauseAfter: count / 3, ["--record"])
         defer { stub.stop() }
         let arguments = [
             "send", path, "--data-plane-url", "http://127.0.0.1:\(stub.port)", "--batch-size",
@@ -71,10 +81,8 @@ struct SendCommandTests {
 
     @Test("Ctrl-C stops cleanly with 130, writes the checkpoint, and says how to resume")
     func interrupt() async throws {
-        let directory = try temporaryFolder()
         let count = 10_000
-        let path = try EventFixture.write(count: count, to: directory)
-        let stub = try SegmentStub(writeKey: Self.key, ["--pause-after", "\(count / 4)"])
+        let (directory, path, stub) = try eventsAndPausingStub(count: count, pauseAfter: count / 4)
         defer { stub.stop() }
         let checkpointPath = directory.appendingPathComponent("state.json").path
         let arguments = [
@@ -121,6 +129,80 @@ struct SendCommandTests {
         #expect(run.stderr.contains("certificate is not trusted"), "\(run.stderr)")
         #expect(run.stderr.contains("retried 0 requests"), "\(run.stderr)")
         #expect(run.stderr.contains("sent 0 events"), "\(run.stderr)")
+    }
+
+    @Test("a host name that does not resolve stops the run at once with 69; --resume works")
+    func unresolvableHost() async throws {
+        let directory = try temporaryFolder()
+        let path = try EventFixture.write(count: 50, to: directory)
+        // RFC 6761: no .invalid name ever resolves, with or without a network.
+        let url = "https://no-such-host.invalid"
+        let arguments = ["send", path, "--data-plane-url", url]
+        let environment = ["SEGMENT_WRITE_KEY": Self.key]
+
+        let started = ContinuousClock.now
+        let run = try await runExecutable(
+            arguments, environment: environment, directory: directory)
+        // Retrying would take a minute or more.
+        #expect(ContinuousClock.now - started < .seconds(20))
+        #expect(run.status == 69)
+        #expect(
+            run.stderr.contains(
+                "the data plane's host name no-such-host.invalid does not resolve; check "
+                    + "--data-plane-url or --region; nothing was lost\n"), "\(run.stderr)")
+        #expect(run.stderr.contains("retried 0 requests"), "\(run.stderr)")
+        let resumeCommand = "mockcdp " + arguments.joined(separator: " ") + " --resume"
+        #expect(run.stderr.contains("to send the rest later: \(resumeCommand)\n"))
+        let checkpoint = try CheckpointStore(path: path + ".send-checkpoint.json").load()
+        #expect(checkpoint.resumeLine == 1)
+        #expect(!checkpoint.complete)
+
+        // The checkpoint is accepted: the resumed run continues the same run id.
+        let resumed = try await runExecutable(
+            arguments + ["--resume"], environment: environment, directory: directory)
+        #expect(resumed.status == 69)
+        #expect(resumed.stderr.contains("resuming run \(checkpoint.runID) from line 1"))
+
+        let check = try await runExecutable(
+            ["check-credentials", "--data-plane-url", url], environment: environment,
+            directory: directory)
+        #expect(check.status == 69)
+        #expect(check.stdout.contains("FAIL DNS"))
+        #expect(
+            check.stdout.contains(
+                "the data plane's host name no-such-host.invalid does not resolve; check "
+                    + "--data-plane-url or --region\n"), "\(check.stdout)")
+    }
+
+    @Test("a data-plane URL given with /v1/batch delivers, and resumes under the base URL")
+    func endpointURL() async throws {
+        let count = 4_000
+        let (directory, path, stub) = try eventsAndPausingStub(
+            count: count, pauseAfter: count / 4, ["--capture", "1"])
+        defer { stub.stop() }
+        let base = "http://127.0.0.1:\(stub.port)"
+        let arguments = [
+            "send", path, "--data-plane-url", base + "/v1/batch/", "--batch-size", "100",
+        ]
+        let environment = ["SEGMENT_WRITE_KEY": Self.key]
+
+        let (status, stderr) = try await interruptExecutable(
+            arguments, environment: environment, directory: directory, stub: stub)
+        #expect(status == 130)
+        #expect(try await stub.requests().first?.path == "/v1/batch")
+        let checkpoint = try CheckpointStore(path: path + ".send-checkpoint.json").load()
+        #expect(checkpoint.dataPlane == base)
+        let resumeCommand = "mockcdp " + arguments.joined(separator: " ") + " --resume"
+        #expect(stderr.contains("to continue: \(resumeCommand)\n"), "\(stderr)")
+
+        // The base URL and the endpoint name the same data plane.
+        let resumed = try await runExecutable(
+            ["send", path, "--data-plane-url", base, "--batch-size", "100", "--resume"],
+            environment: environment, directory: directory)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let stats = try await stub.stats()
+        #expect(stats.uniqueMessageIds == count)
+        #expect(stats.rejectedRequests == 0)
     }
 
     @Test("the write key never shows in output, saved batches or dry runs")

@@ -288,6 +288,42 @@ struct SendFailureTests {
         #expect(summary.outcome.exitStatus == 69)
     }
 
+    @Test("a host name that never resolved stops at once; one that did is retried")
+    func hostNotFound() async throws {
+        let directory = try temporaryFolder()
+        let path = try EventFixture.write(count: 30, to: directory)
+        let dataPlane = try DataPlane("https://example.invalid")
+        var configuration = testConfiguration(dataPlane, input: path, directory: directory)
+        configuration.maximumMessagesPerBatch = 10
+        configuration.maximumInFlight = 1
+
+        func send(_ transport: ScriptedTransport) async throws -> SendSummary {
+            let sender = SegmentSender(
+                configuration: configuration, transport: transport,
+                reporter: CollectingReporter())
+            return try await sender.run(try NDJSONFile(path: path).lines)
+        }
+
+        let neverResolved = ScriptedTransport([ScriptedTransport.hostNotFound])
+        let stopped = try await send(neverResolved)
+        #expect(stopped.outcome == .hostNotFound(host: "example.invalid"))
+        #expect(stopped.outcome.exitStatus == 69)
+        #expect(neverResolved.requests == 1)
+        #expect(stopped.progress.failedBatches == 0)
+        #expect(stopped.resumeLine == 1)
+        try FileManager.default.removeItem(atPath: configuration.checkpointPath!)
+
+        // The first batch got through, so the lookups that fail after it are a passing fault.
+        let blip = ScriptedTransport([
+            ScriptedTransport.accepted, ScriptedTransport.hostNotFound,
+            ScriptedTransport.hostNotFound,
+        ])
+        let retried = try await send(blip)
+        #expect(retried.outcome == .complete)
+        #expect(retried.progress.sentMessages == 30)
+        #expect(retried.progress.retries == 2)
+    }
+
     @Test("a wrong write key stops the run with 77")
     func wrongKey() async throws {
         let directory = try temporaryFolder()

@@ -94,6 +94,28 @@ struct SendPolicyTests {
             try DataPlane("http://127.0.0.1.example.com")
         }
         #expect(throws: DataPlaneError.self) { try DataPlane("ftp://api.segment.io") }
+        #expect(throws: DataPlaneError.self) { try DataPlane("https:///v1/batch") }
+    }
+
+    @Test("a data-plane URL pasted with its /v1/batch endpoint names the base before it")
+    func dataPlaneEndpoint() throws {
+        for pasted in [
+            "https://api.segment.io/v1/batch", "https://api.segment.io/v1/batch/",
+            "https://api.segment.io//v1/batch//",
+        ] {
+            let plane = try DataPlane(pasted)
+            #expect(plane.description == "https://api.segment.io")
+            #expect(plane.batchURL.absoluteString == "https://api.segment.io/v1/batch")
+        }
+        #expect(
+            try DataPlane("https://proxy.example.com/segment/v1/batch").batchURL.absoluteString
+                == "https://proxy.example.com/segment/v1/batch")
+        #expect(try DataPlane("http://[::1]:9/v1/batch").description == "http://[::1]:9")
+        // Only the whole endpoint at the end is taken off.
+        #expect(
+            try DataPlane("https://proxy.example.com/v1/batches").description
+                == "https://proxy.example.com/v1/batches")
+        #expect(try DataPlane("https://v1/batch").description == "https://v1/batch")
         #expect(throws: DataPlaneError.self) { try DataPlane.region("mars") }
     }
 

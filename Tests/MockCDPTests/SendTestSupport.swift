@@ -361,3 +361,29 @@ private func runExecutableBlocking(
         status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
         stderr: String(decoding: stderr, as: UTF8.self))
 }
+
+/// Answers requests from a script, in order, then with 200 once the script is used up.
+final class ScriptedTransport: BatchTransport, @unchecked Sendable {
+    private let lock = NSLock()
+    private var script: [TransportResult]
+    private var count = 0
+
+    init(_ script: [TransportResult]) {
+        self.script = script
+    }
+
+    /// A failed name lookup, as libcurl reports it.
+    static let hostNotFound = TransportResult.failure(
+        TransportFailure(kind: .hostNotFound, detail: "Could not resolve host: example.invalid"))
+    static let accepted = TransportResult.response(status: 200, retryAfter: nil, body: "{}")
+
+    func post(_ body: [UInt8], retryCount: Int) async -> TransportResult {
+        lock.withLock {
+            count += 1
+            return script.isEmpty ? Self.accepted : script.removeFirst()
+        }
+    }
+
+    /// Requests received so far.
+    var requests: Int { lock.withLock { count } }
+}

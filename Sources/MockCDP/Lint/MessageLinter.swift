@@ -6,6 +6,8 @@ public struct LintFinding: Sendable, Equatable {
     /// 1-based byte column, for JSON syntax errors.
     public var column: Int?
     public var message: String
+    /// What to know or do about it, when the message alone does not say.
+    public var hint: String? = nil
 }
 
 /// Checks Segment messages, one NDJSON line at a time, against Segment's specs.
@@ -20,8 +22,6 @@ public struct LintFinding: Sendable, Equatable {
 /// and that order amounts add up within a cent. Memory grows with the number of
 /// messages only by one 64-bit hash per `messageId`.
 public struct MessageLinter {
-    /// Segment refuses messages larger than this, counted in UTF-8 bytes.
-    public static let maximumMessageBytes = 32 * 1024
     public static let maximumMessageIdLength = 100
 
     static let callTypes: Set = ["identify", "track", "page", "screen", "group", "alias"]
@@ -48,10 +48,11 @@ public struct MessageLinter {
             warning("blank line")
             return findings
         }
-        if bytes.count > Self.maximumMessageBytes {
+        if bytes.count > SendConfiguration.Limits.messageBytes {
             error(
                 "message is \(bytes.count) bytes; Segment accepts at most "
-                    + "\(Self.maximumMessageBytes) (32 KB)")
+                    + "\(SendConfiguration.Limits.messageBytes) (32 KB)",
+                hint: SendConfiguration.Limits.oversizedMessageHint)
         }
         let value: JSONValue
         do {
@@ -312,8 +313,8 @@ public struct MessageLinter {
 
     // MARK: Findings
 
-    private mutating func error(_ message: String) {
-        findings.append(LintFinding(severity: .error, line: line, message: message))
+    private mutating func error(_ message: String, hint: String? = nil) {
+        findings.append(LintFinding(severity: .error, line: line, message: message, hint: hint))
     }
 
     private mutating func warning(_ message: String) {

@@ -14,6 +14,10 @@ public struct NDJSONWriter: EventSink {
     private let flushThreshold = 1 << 20
     public private(set) var eventsWritten = 0
     public private(set) var bytesWritten = 0
+    /// Lines over Segment's size limit for one message, which it would drop.
+    public private(set) var oversizedMessages = 0
+    /// The line number of the first of them.
+    public private(set) var firstOversizedLine: Int?
 
     public init(handle: FileHandle) {
         self.handle = handle
@@ -24,6 +28,10 @@ public struct NDJSONWriter: EventSink {
         buffer.append(contentsOf: event.bytes)
         buffer.append(UInt8(ascii: "\n"))
         eventsWritten += 1
+        if event.bytes.count > SendConfiguration.Limits.messageBytes {
+            oversizedMessages += 1
+            if firstOversizedLine == nil { firstOversizedLine = eventsWritten }
+        }
         if buffer.count >= flushThreshold { try flush() }
     }
 

@@ -9,8 +9,10 @@ public enum TransportResult: Sendable {
 /// A failed attempt that never got an HTTP status.
 public struct TransportFailure: Error, Sendable, CustomStringConvertible {
     public enum Kind: String, Sendable {
-        /// Name resolution or TCP connection failed: nothing was reached.
+        /// The TCP connection failed (or the proxy's name did not resolve): nothing was reached.
         case cannotConnect
+        /// The data plane's host name did not resolve: a mistyped URL, or no DNS just now.
+        case hostNotFound
         case timedOut
         /// The connection dropped after it was made, before a reply.
         case connectionLost

@@ -49,8 +49,11 @@ public struct CredentialsCheck: Sendable {
         /// 0 when the data plane accepted the event; 69 when it could not be reached, 77 for
         /// 401/403, 65 for another 4xx, 75 for 5xx and timeouts.
         public var exitStatus: Int32
+        /// What to do next, when a step failed in a way the user can fix.
+        public var advice: String?
 
-        /// The report as printed, ending with what a 200 does and does not prove.
+        /// The report as printed, ending with what a 200 does and does not prove, or with
+        /// what to do about a failed step.
         public var text: String {
             let width = steps.map(\.name.count).max() ?? 0
             var lines = steps.map { step in
@@ -67,6 +70,10 @@ public struct CredentialsCheck: Sendable {
                     "Confirm that \"\(CredentialsCheck.eventName)\" (messageId \(messageID)) "
                         + "arrived:")
                 lines.append("Segment app > Connections > Sources > your source > Debugger.")
+            }
+            if let advice {
+                lines.append("")
+                lines.append(advice)
             }
             return lines.joined(separator: "\n") + "\n"
         }
@@ -85,7 +92,9 @@ public struct CredentialsCheck: Sendable {
         switch resolved {
         case .failure(let reason):
             steps.append(Step(name: "DNS", succeeded: false, detail: "\(host): \(reason)"))
-            return Report(steps: steps, messageID: messageID, status: nil, exitStatus: 69)
+            return Report(
+                steps: steps, messageID: messageID, status: nil, exitStatus: 69,
+                advice: DataPlane.unresolvedHostAdvice(host))
         case .success(let resolution):
             let list = resolution.addresses.map(\.text).joined(separator: ", ")
             steps.append(

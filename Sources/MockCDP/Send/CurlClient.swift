@@ -244,7 +244,9 @@ final class CurlExchange: @unchecked Sendable {
     /// Sorts libcurl's errors into the few kinds that decide what to do next.
     static func kind(_ code: CURLcode) -> TransportFailure.Kind {
         switch code {
-        case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_COULDNT_CONNECT:
+        case CURLE_COULDNT_RESOLVE_HOST:
+            .hostNotFound
+        case CURLE_COULDNT_RESOLVE_PROXY, CURLE_COULDNT_CONNECT:
             .cannotConnect
         case CURLE_OPERATION_TIMEDOUT:
             .timedOut

@@ -10,12 +10,21 @@ public struct DataPlane: Sendable, Equatable, CustomStringConvertible {
     /// The base URL without a trailing slash.
     public let base: URL
 
+    /// The endpoint that batches are posted to, below the base.
+    static let batchPath = "/v1/batch"
+
     /// Accepts an HTTPS URL, or plain HTTP to a loopback address (a local stub or proxy).
     ///
-    /// Plain HTTP anywhere else would send the write key readable by anyone on the path.
+    /// Plain HTTP anywhere else would send the write key readable by anyone on the path. A URL
+    /// that ends in `/v1/batch` names the endpoint rather than the base, as Segment's docs
+    /// show it: the base is what comes before.
     public init(_ text: String) throws(DataPlaneError) {
-        var trimmed = text
-        while trimmed.hasSuffix("/") { trimmed.removeLast() }
+        var trimmed = Self.droppingTrailingSlashes(text)
+        if trimmed.hasSuffix(Self.batchPath), let url = URL(string: trimmed),
+            url.path.hasSuffix(Self.batchPath)
+        {
+            trimmed = Self.droppingTrailingSlashes(String(trimmed.dropLast(Self.batchPath.count)))
+        }
         guard let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(),
             let host = url.host, !host.isEmpty
         else { throw .malformed(text) }
@@ -42,9 +51,23 @@ public struct DataPlane: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Where batches go.
-    public var batchURL: URL { base.appendingPathComponent("v1").appendingPathComponent("batch") }
+    public var batchURL: URL { URL(string: base.absoluteString + Self.batchPath)! }
+
+    /// The host name, as given.
+    public var host: String { base.host ?? "" }
 
     public var description: String { base.absoluteString }
+
+    /// What to tell the user when `host` does not resolve.
+    public static func unresolvedHostAdvice(_ host: String) -> String {
+        "the data plane's host name \(host) does not resolve; check --data-plane-url or --region"
+    }
+
+    private static func droppingTrailingSlashes(_ text: String) -> String {
+        var text = Substring(text)
+        while text.hasSuffix("/") { text.removeLast() }
+        return String(text)
+    }
 
     /// 127.0.0.0/8, ::1 and localhost.
     static func isLoopback(_ host: String) -> Bool {

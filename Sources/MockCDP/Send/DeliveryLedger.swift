@@ -7,6 +7,7 @@ actor DeliveryLedger {
     private var lastWrite: ContinuousClock.Instant?
     private var progress = SendProgress()
     private var sawResponse = false
+    private var sawHostResolve = false
     /// Set when the mark moved since the last write.
     private var unwritten = false
 
@@ -35,10 +36,22 @@ actor DeliveryLedger {
         open[batch.serial] = batch.firstLine...batch.lastLine
     }
 
-    func recordAttempt(isRetry: Bool, gotResponse: Bool) {
+    /// Whether the data plane's host name resolved for any request of the run. Only a
+    /// response or a failure past name resolution proves it; a cancelled attempt does not.
+    var hasResolvedHost: Bool { sawHostResolve }
+
+    func recordAttempt(_ result: TransportResult, isRetry: Bool) {
         progress.requests += 1
         if isRetry { progress.retries += 1 }
-        if gotResponse { sawResponse = true }
+        switch result {
+        case .response:
+            sawResponse = true
+            sawHostResolve = true
+        case .failure(let failure):
+            if failure.kind != .hostNotFound && failure.kind != .cancelled {
+                sawHostResolve = true
+            }
+        }
     }
 
     /// A message that cannot be sent. Its line is kept in the checkpoint, so that a run

@@ -6,6 +6,9 @@ public struct SendConfiguration: Sendable {
     public enum Limits {
         /// Segment refuses a message over 32 KB; counted in UTF-8 bytes of the compact JSON.
         public static let messageBytes = 32_768
+        /// What becomes of a message over `messageBytes`, for the tools that only report it.
+        public static let oversizedMessageHint =
+            "Segment drops a message over 32 KB, and mockcdp send skips it"
         /// Segment refuses a request over 500 KB; the official libraries stop at 475,000 bytes.
         public static let bodyBytes = 475_000
         /// Segment's cap on messages per batch.

@@ -34,6 +34,9 @@ struct Run: Sendable {
         case rejected
         case refused(status: Int)
         case exhausted
+        /// The data plane's host name has not resolved once in this run; the checkpoint
+        /// still holds the batch.
+        case hostNotFound
         /// Given up because the run is stopping; the checkpoint still holds it.
         case abandoned
         /// Not a batch: the end of the grace period after a stop.
@@ -58,6 +61,9 @@ struct Run: Sendable {
                     halt.request()
                 case .exhausted:
                     ending = ending ?? .retriesExhausted(neverConnected: false)
+                    halt.request()
+                case .hostNotFound:
+                    ending = ending ?? .hostNotFound(host: configuration.dataPlane.host)
                     halt.request()
                 case .delivered, .rejected, .abandoned, .graceOver:
                     break
@@ -175,7 +181,7 @@ struct Run: Sendable {
             let problem: String
             switch result {
             case .response(let status, let retryAfter, let reply):
-                await ledger.recordAttempt(isRetry: attempt > 1, gotResponse: true)
+                await ledger.recordAttempt(result, isRetry: attempt > 1)
                 switch policy.verdict(status: status, retryAfter: retryAfter) {
                 case .delivered:
                     await ledger.delivered(batch)
@@ -197,7 +203,7 @@ struct Run: Sendable {
                     }
                 }
             case .failure(let failure):
-                await ledger.recordAttempt(isRetry: attempt > 1, gotResponse: false)
+                await ledger.recordAttempt(result, isRetry: attempt > 1)
                 if failure.kind == .cancelled || Task.isCancelled { return .abandoned }
                 if failure.kind == .untrustedCertificate {
                     // The same certificate fails every retry the same way: stop at once.
@@ -208,6 +214,12 @@ struct Run: Sendable {
                             "the data plane's certificate is not trusted (\(failure.detail)); "
                                 + "retrying cannot help, so the run stops"))
                     return .exhausted
+                }
+                if failure.kind == .hostNotFound, !(await ledger.hasResolvedHost) {
+                    // A name that never resolved is most likely mistyped, and a minute of
+                    // retries would only hide that. Once it has resolved in this run, a failed
+                    // lookup is a passing DNS fault and is retried like any network error.
+                    return .hostNotFound
                 }
                 problem = failure.description
                 wait = policy.backoff(afterAttempt: attempt)

@@ -14,6 +14,9 @@ public enum SendOutcome: Sendable, Equatable {
     /// A batch ran out of retries. `neverConnected` is set when no request of the run got an
     /// HTTP answer at all: the data plane could not be reached.
     case retriesExhausted(neverConnected: Bool)
+    /// The data plane's host name did not resolve before anything reached it, so the run
+    /// stopped at once; nothing is lost, and the checkpoint resumes the run.
+    case hostNotFound(host: String)
     /// The data plane refused requests with this status (401, 403, 404, …).
     case refused(status: Int)
     /// A signal or the caller stopped the run; the checkpoint tells where to resume.
@@ -22,7 +25,7 @@ public enum SendOutcome: Sendable, Equatable {
     case checkpointFailed(CheckpointError)
 
     /// sysexits-style status: 0 (all delivered), 65 (bad input: messages skipped or batches
-    /// rejected), 69 (unavailable), 75 (temporary failure),
+    /// rejected), 69 (unavailable: unknown host, refusal), 75 (temporary failure),
     /// 73 (checkpoint not writable), 77 (permission denied: 401/403), 130 (interrupted, as a
     /// shell reports SIGINT).
     public var exitStatus: Int32 {
@@ -30,6 +33,7 @@ public enum SendOutcome: Sendable, Equatable {
         case .complete: 0
         case .skipped, .rejected, .badInput: 65
         case .retriesExhausted(let neverConnected): neverConnected ? 69 : 75
+        case .hostNotFound: 69
         case .refused(let status): status == 401 || status == 403 ? 77 : 69
         case .interrupted: 130
         case .checkpointFailed: 73
