@@ -196,7 +196,11 @@ enum SendCommand: Command {
             terminal.say("to send the rest later: \(resumeCommand)\n")
         case .hostNotFound(let host):
             terminal.say(DataPlane.unresolvedHostAdvice(host) + "; nothing was lost\n")
-            terminal.say("to send the rest later: \(resumeCommand)\n")
+            if summary.checkpointPath == nil {
+                terminal.say("nothing was sent: correct the data plane and run the command again\n")
+            } else {
+                terminal.say("to send the rest later: \(resumeCommand)\n")
+            }
         case .refused(let status):
             terminal.say("the data plane answered \(status); fix that, then: \(resumeCommand)\n")
         case .interrupted:

@@ -311,7 +311,9 @@ struct SendFailureTests {
         #expect(neverResolved.requests == 1)
         #expect(stopped.progress.failedBatches == 0)
         #expect(stopped.resumeLine == 1)
-        try FileManager.default.removeItem(atPath: configuration.checkpointPath!)
+        // Nothing left the machine: no checkpoint stands in the way of a corrected URL.
+        #expect(stopped.checkpointPath == nil)
+        #expect(!FileManager.default.fileExists(atPath: configuration.checkpointPath!))
 
         // The first batch got through, so the lookups that fail after it are a passing fault.
         let blip = ScriptedTransport([
@@ -322,6 +324,20 @@ struct SendFailureTests {
         #expect(retried.outcome == .complete)
         #expect(retried.progress.sentMessages == 30)
         #expect(retried.progress.retries == 2)
+
+        // A resumed run that cannot resolve the host keeps its checkpoint: what an earlier
+        // run delivered is recorded there, and the rest is still to be sent.
+        let refused = ScriptedTransport([
+            ScriptedTransport.accepted,
+            TransportResult.response(status: 404, retryAfter: nil, body: "{}"),
+        ])
+        #expect(try await send(refused).outcome == .refused(status: 404))
+        configuration.resume = true
+        let resumedStop = try await send(ScriptedTransport([ScriptedTransport.hostNotFound]))
+        #expect(resumedStop.outcome == .hostNotFound(host: "example.invalid"))
+        #expect(resumedStop.checkpointPath == configuration.checkpointPath)
+        let kept = try CheckpointStore(path: configuration.checkpointPath!).load()
+        #expect(kept.resumeLine == 11)
     }
 
     @Test("a wrong write key stops the run with 77")

@@ -63,7 +63,7 @@ public struct SegmentSender: Sendable {
         ticker.cancel()
         // The ticker may be writing the checkpoint; it must be done before the final write.
         await ticker.value
-        return await finish(outcome, runID: runID, ledger: ledger)
+        return await finish(outcome, runID: runID, ledger: ledger, resumed: start.resumed)
     }
 
     private struct Start {
@@ -123,7 +123,7 @@ public struct SegmentSender: Sendable {
     }
 
     private func finish(
-        _ ending: SendOutcome?, runID: RunID, ledger: DeliveryLedger
+        _ ending: SendOutcome?, runID: RunID, ledger: DeliveryLedger, resumed: Bool
     ) async -> SendSummary {
         let progress = await ledger.snapshot()
         var outcome: SendOutcome
@@ -140,6 +140,11 @@ public struct SegmentSender: Sendable {
 
         switch outcome {
         case .complete:
+            await ledger.removeCheckpoint()
+            return await summary(outcome, runID: runID, ledger: ledger, keepsCheckpoint: false)
+        case .hostNotFound where !resumed && progress.sentMessages == 0:
+            // Nothing left the machine, so there is nothing to resume; a checkpoint would only
+            // refuse the corrected URL as another data plane.
             await ledger.removeCheckpoint()
             return await summary(outcome, runID: runID, ledger: ledger, keepsCheckpoint: false)
         case .rejected, .skipped:
