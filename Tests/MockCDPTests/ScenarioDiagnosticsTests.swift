@@ -133,6 +133,25 @@ struct ScenarioDiagnosticsTests {
         #expect(places == ["6:10:", "10:14:", "11:13:"], "\(result.errors)")
     }
 
+    @Test("every undefined parameter of one value is reported, with a suggestion for each")
+    func undefinedParameters() throws {
+        let broken = Self.valid
+            .replacingOccurrences(of: "population:", with: "params:\n  shop: Fern\npopulation:")
+            .replacingOccurrences(of: "- page: Home", with: "- page: \"${shpo} ${home}\"")
+        let result = try validate(broken)
+        #expect(result.status == 65)
+        let messages = result.errors.split(separator: "\n")
+            .filter { $0.contains(": error: ") || $0.contains("hint: ") }
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(
+            messages == [
+                "\(result.path):11:13: error: undefined parameter 'shpo'",
+                "hint: did you mean '${shop}'?",
+                "\(result.path):11:13: error: undefined parameter 'home'",
+                "hint: declare it under params with a default value",
+            ], "\(result.errors)")
+    }
+
     @Test("a duplicate key is reported together with the file's other errors")
     func duplicateKeyWithOtherErrors() throws {
         let broken = Self.valid

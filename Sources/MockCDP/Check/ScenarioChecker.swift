@@ -87,25 +87,28 @@ struct ScenarioChecker {
 
         let pieces = Parameters.pieces(of: text.trimmingCharacters(in: .whitespaces))
         var substituted = ""
+        var undefined = false
         for piece in pieces {
             switch piece {
             case .text(let literal):
                 substituted += literal
             case .reference(let name):
+                // Every undefined name of the value is reported, not only the first.
                 guard let parameter = parameters.values[name] else {
                     let suggestion = Suggestions.closest(to: name, in: parameters.names)
                     error(
                         node, "undefined parameter '\(name)'",
                         hint: suggestion.map { "did you mean '${\($0)}'?" }
                             ?? "declare it under params with a default value")
-                    return nil
+                    undefined = true
+                    continue
                 }
                 // A whole-value reference keeps the parameter's type (a number stays a number).
                 if pieces.count == 1 { return (parameter.text, parameter.scalar) }
                 substituted += parameter.text
             }
         }
-        return (substituted, .string(substituted))
+        return undefined ? nil : (substituted, .string(substituted))
     }
 
     /// Where the `${name}` references of a value got their values, for hints on errors found
