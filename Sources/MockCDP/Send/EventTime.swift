@@ -22,11 +22,6 @@ public struct EventTime: Hashable, Comparable, Sendable, Codable {
         millisecondsSinceEpoch = value
     }
 
-    init?(iso8601Bytes bytes: ArraySlice<UInt8>) {
-        guard let value = bytes.withUnsafeBufferPointer(Self.parse) else { return nil }
-        millisecondsSinceEpoch = value
-    }
-
     init?(iso8601Bytes bytes: UnsafeBufferPointer<UInt8>) {
         guard let value = Self.parse(bytes) else { return nil }
         millisecondsSinceEpoch = value
