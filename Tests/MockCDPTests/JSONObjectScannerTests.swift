@@ -164,6 +164,16 @@ struct JSONObjectScannerTests {
         #expect(found == keys)
     }
 
+    @Test("text is written as a JSON string escaping only what JSON requires")
+    func stringTokens() {
+        #expect(jsonStringToken("evt-1-abc123xyz0") == Array(#""evt-1-abc123xyz0""#.utf8))
+        #expect(jsonStringToken("") == Array(#""""#.utf8))
+        #expect(jsonStringToken("Añadido/€") == Array(#""Añadido/€""#.utf8))
+        #expect(
+            jsonStringToken("a\"b\\c\n\r\t\u{1}é")
+                == Array(#""a\"b\\c\n\r\t\u0001é""#.utf8))
+    }
+
     @Test("the check of a file in place reports what the check of each message reports")
     func inPlaceCheck() {
         let lines = [

@@ -526,21 +526,31 @@ private func hexUnit(_ bytes: ArraySlice<UInt8>, at index: Int) -> UInt32 {
 
 /// Encodes a string as a JSON string token, escaping only what JSON requires.
 func jsonStringToken(_ text: String) -> [UInt8] {
-    var token: [UInt8] = [UInt8(ascii: "\"")]
-    token.reserveCapacity(text.utf8.count + 2)
-    for byte in text.utf8 {
-        switch byte {
-        case UInt8(ascii: "\""): token += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-        case UInt8(ascii: "\\"): token += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-        case 0x0A: token += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-        case 0x0D: token += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-        case 0x09: token += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-        case ..<0x20:
-            let hex = Array("0123456789abcdef".utf8)
-            token += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
-        default: token.append(byte)
+    var text = text
+    return text.withUTF8 { utf8 in
+        var token: [UInt8] = []
+        token.reserveCapacity(utf8.count + 2)
+        token.append(.quote)
+        // Most text needs no escape at all and is copied in one piece.
+        if !utf8.contains(where: { $0 < 0x20 || $0 == .quote || $0 == .backslash }) {
+            token.append(contentsOf: utf8)
+            token.append(.quote)
+            return token
         }
+        for byte in utf8 {
+            switch byte {
+            case .quote: token += [.backslash, .quote]
+            case .backslash: token += [.backslash, .backslash]
+            case 0x0A: token += [.backslash, UInt8(ascii: "n")]
+            case 0x0D: token += [.backslash, UInt8(ascii: "r")]
+            case 0x09: token += [.backslash, UInt8(ascii: "t")]
+            case ..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                token += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+            default: token.append(byte)
+            }
+        }
+        token.append(.quote)
+        return token
     }
-    token.append(UInt8(ascii: "\""))
-    return token
 }
