@@ -24,6 +24,7 @@ struct JSONMember: Sendable {
     var valueRange: Range<Int>
 
     /// Whether the key reads as `name`, by the rules of Swift's `==` for text.
+    @inline(__always)
     func hasKey(_ name: StaticString, in compact: UnsafeBufferPointer<UInt8>) -> Bool {
         stringToken(
             UnsafeBufferPointer(rebasing: compact[keyRange]), reads: name, isPlain: keyIsPlain)

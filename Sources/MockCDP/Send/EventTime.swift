@@ -78,6 +78,7 @@ public struct EventTime: Hashable, Comparable, Sendable, Codable {
 
     private static func parse(_ text: UnsafeBufferPointer<UInt8>) -> Int64? {
         var index = 0
+        @inline(__always)
         func number(_ count: Int) -> Int64? {
             guard index + count <= text.count else { return nil }
             var value: Int64 = 0
@@ -89,6 +90,7 @@ public struct EventTime: Hashable, Comparable, Sendable, Codable {
             index += count
             return value
         }
+        @inline(__always)
         func skip(_ allowed: UInt8, or other: UInt8? = nil, or third: UInt8? = nil) -> Bool {
             guard index < text.count else { return false }
             let byte = text[index]
