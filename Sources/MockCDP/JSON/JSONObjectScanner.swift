@@ -166,8 +166,8 @@ private func isWhitespace(_ byte: UInt8) -> Bool {
     byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
 }
 
-/// Reads one line at a time from a pointer, collecting the top-level members with ranges in
-/// the line as read.
+/// Reads one line from a pointer, collecting the top-level members with ranges in the line as
+/// read.
 private struct Reader {
     let bytes: UnsafePointer<UInt8>
     let count: Int
@@ -186,7 +186,7 @@ private struct Reader {
         guard position < count, bytes[position] == UInt8(ascii: "{") else {
             throw fail(position == count ? "the line is empty" : "a message must be a JSON object")
         }
-        // Room for a typical message's members, so that the array grows once at most.
+        // Room for a typical message's members in one allocation.
         members.reserveCapacity(16)
         try readObject(depth: 1)
         skipWhitespace()
@@ -344,6 +344,7 @@ private struct Reader {
     }
 
     private func nextIsDigit() -> Bool {
+        // A byte below "0" wraps around to a large value, so one comparison checks both ends.
         position < count && bytes[position] &- UInt8(ascii: "0") < 10
     }
 
