@@ -248,9 +248,10 @@ private struct WatchedMembers {
     }
 
     private let members: [JSONMember]
-    /// The index in `members` of each slot's member, or -1: a vector lives on the stack, where
-    /// an array of optional members would be allocated for every message.
-    private var indices = SIMD16<Int>(repeating: -1)
+    /// The index in `members` of each slot's member, or -1. Properties rather than an array of
+    /// optional members, which would be allocated for every message.
+    private var type = -1, userId = -1, anonymousId = -1, event = -1, messageId = -1
+    private var timestamp = -1, originalTimestamp = -1, groupId = -1, previousId = -1
 
     init(_ members: [JSONMember]) {
         self.members = members
@@ -258,11 +259,32 @@ private struct WatchedMembers {
 
     /// Puts the member at `index` of the members in `slot`.
     mutating func place(_ index: Int, in slot: Slot) {
-        indices[slot.rawValue] = index
+        switch slot {
+        case .type: type = index
+        case .userId: userId = index
+        case .anonymousId: anonymousId = index
+        case .event: event = index
+        case .messageId: messageId = index
+        case .timestamp: timestamp = index
+        case .originalTimestamp: originalTimestamp = index
+        case .groupId: groupId = index
+        case .previousId: previousId = index
+        }
     }
 
     subscript(slot: Slot) -> JSONMember? {
-        let index = indices[slot.rawValue]
+        let index =
+            switch slot {
+            case .type: type
+            case .userId: userId
+            case .anonymousId: anonymousId
+            case .event: event
+            case .messageId: messageId
+            case .timestamp: timestamp
+            case .originalTimestamp: originalTimestamp
+            case .groupId: groupId
+            case .previousId: previousId
+            }
         return index < 0 ? nil : members[index]
     }
 }
