@@ -6,10 +6,7 @@ import Testing
 @Suite("send: reading, checking and salting messages")
 struct SendMessageTests {
     private func check(_ text: String) throws(MessageProblem) -> CheckedMessage {
-        let bytes = Array(text.utf8)
-        return try bytes.withUnsafeBufferPointer { buffer throws(MessageProblem) in
-            try SegmentMessageRules.check(buffer)
-        }
+        try SegmentMessageRules.check(Array(text.utf8))
     }
 
     private func problem(_ text: String) -> MessageProblem? {
@@ -47,9 +44,7 @@ struct SendMessageTests {
     @Test("a string's quotes, escapes, control bytes and UTF-8 are found wherever they fall")
     func stringBytesAtEveryOffset() {
         func result(_ bytes: [UInt8]) -> Result<CheckedMessage, MessageProblem> {
-            bytes.withUnsafeBufferPointer { buffer in
-                Result { () throws(MessageProblem) in try SegmentMessageRules.check(buffer) }
-            }
+            Result { () throws(MessageProblem) in try SegmentMessageRules.check(bytes) }
         }
         let head = Array(#"{"type":"page","userId":"u","name":""#.utf8)
         let tail = Array(#"abcdefghijklmnop"}"#.utf8)
@@ -93,9 +88,7 @@ struct SendMessageTests {
     func invalidUTF8() {
         var bytes = Array(#"{"type":"page","userId":"u","name":"x"}"#.utf8)
         bytes[36] = 0xC3
-        let result = bytes.withUnsafeBufferPointer { buffer in
-            Result { () throws(MessageProblem) in try SegmentMessageRules.check(buffer) }
-        }
+        let result = Result { () throws(MessageProblem) in try SegmentMessageRules.check(bytes) }
         guard case .failure(let error) = result else {
             Issue.record("accepted invalid UTF-8")
             return

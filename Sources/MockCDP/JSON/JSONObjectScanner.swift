@@ -1,8 +1,10 @@
-/// A top-level member of a JSON object line: its key and where its value lies in the line.
+/// A top-level member of a JSON object line: where its key and its value lie in the line.
 ///
 /// Readers of NDJSON use the members in place: the sender edits messages by splicing bytes
 /// rather than by decoding and re-encoding them, so numbers, key order and escapes reach Segment
-/// exactly as the input wrote them, and merge compares the bytes of two string values.
+/// exactly as the input wrote them, and merge compares the bytes of two string values. Keys stay
+/// bytes too: a reader looks for a few keys among many, and comparing a few bytes costs far less
+/// than decoding every key into text.
 struct JSONMember: Sendable {
     enum Kind: Sendable, Equatable {
         case string
@@ -13,10 +15,51 @@ struct JSONMember: Sendable {
         case null
     }
 
-    var key: String
+    /// Byte range of the key in the compact line, quotes included.
+    var keyRange: Range<Int>
+    /// Whether the key is ASCII without escapes, so that the bytes between its quotes are its text.
+    var keyIsPlain: Bool
     var kind: Kind
     /// Byte range of the value in the compact line, quotes included for strings.
     var valueRange: Range<Int>
+
+    /// Whether the key reads as `name`, by the rules of Swift's `==` for text.
+    @inline(__always)
+    func hasKey(_ name: StaticString, in compact: UnsafeBufferPointer<UInt8>) -> Bool {
+        stringToken(
+            UnsafeBufferPointer(rebasing: compact[keyRange]), reads: name, isPlain: keyIsPlain)
+    }
+
+    /// The key as text.
+    func key(in compact: UnsafeBufferPointer<UInt8>) -> String {
+        decodedString(ArraySlice(compact[keyRange]))
+    }
+}
+
+/// Whether a string token that the scanner accepted (quotes included) reads as `text`, by the
+/// rules of Swift's `==` for text.
+///
+/// Two ASCII texts are equal exactly when their bytes are, which settles almost every token
+/// without decoding it; a token with escapes or other characters is decoded and compared as
+/// text, so `"\u0074ype"` reads as `type`.
+///
+/// - Parameter isPlain: Whether the token is ASCII without escapes, when that is known already.
+@inline(__always)
+func stringToken(
+    _ token: UnsafeBufferPointer<UInt8>, reads text: StaticString, isPlain: Bool? = nil
+) -> Bool {
+    // The text between the quotes lies at 1..<token.count - 1.
+    let plain =
+        isPlain ?? !(1..<token.count - 1).contains { token[$0] == .backslash || token[$0] >= 0x80 }
+    guard plain, text.hasPointerRepresentation, text.isASCII else {
+        return decodedString(ArraySlice(token)) == text.description
+    }
+    let length = text.utf8CodeUnitCount
+    guard token.count - 2 == length else { return false }
+    for index in 0..<length where token[index + 1] != text.utf8Start[index] {
+        return false
+    }
+    return true
 }
 
 /// Why a line is not a JSON object, with the byte offset (0-based) where reading stopped.
@@ -28,10 +71,13 @@ struct JSONScanError: Error, Sendable, Equatable {
 /// A validating, single-pass reader of one JSON object per line, shared by the commands that
 /// read NDJSON without needing its whole value (send, merge, stats).
 ///
-/// It checks the whole line (strings, escapes, UTF-8, numbers, nesting), collects the
-/// top-level members, and drops insignificant whitespace so that the byte count it reports is
-/// the size of the compact JSON that will be sent. It never builds a tree: a message is a few
-/// hundred bytes to 32 KB and decoding it into Foundation objects would cost several times more.
+/// It checks the whole line (strings, escapes, UTF-8, numbers, nesting) and collects the
+/// top-level members. Their ranges refer to the line's compact form, without insignificant
+/// whitespace, whose byte count is the size of the JSON that will be sent. Most lines are
+/// compact already and are then their own compact form, so nothing is copied; only a line with
+/// whitespace between tokens is copied without it and read again. It never builds a tree: a
+/// message is a few hundred bytes to 32 KB and decoding it into Foundation objects would cost
+/// several times more.
 struct JSONObjectScanner {
     /// Deeper nesting than this is refused, which keeps the recursive reader's stack bounded.
     static let maximumDepth = 128
@@ -42,68 +88,125 @@ struct JSONObjectScanner {
         var members: [JSONMember]
 
         /// The first member with this key, if any.
-        func member(_ key: String) -> JSONMember? {
-            members.first { $0.key == key }
+        func member(_ key: StaticString) -> JSONMember? {
+            compact.withUnsafeBufferPointer { compact in
+                members.first { $0.hasKey(key, in: compact) }
+            }
         }
     }
 
-    /// Scans one line (without its newline).
+    /// Scans one line (without its newline). A compact line is returned as its own compact
+    /// form, sharing the array's storage.
+    static func scan(_ line: [UInt8]) throws(JSONScanError) -> Result {
+        let scanned = try line.withUnsafeBufferPointer { buffer throws(JSONScanError) in
+            try scanInPlace(buffer)
+        }
+        return Result(compact: scanned.compacted ?? line, members: scanned.members)
+    }
+
+    /// Scans one line (without its newline) where it lies.
     ///
-    /// Most lines are compact already, and then the line is its own compact form: the first
-    /// reading copies nothing, and only a line with whitespace between tokens is read a second
-    /// time, copying the tokens without it.
-    static func scan(_ line: UnsafeBufferPointer<UInt8>) throws(JSONScanError) -> Result {
-        var reader = Reader(input: line, copies: false)
-        let result = try reader.readTopLevelObject()
-        guard reader.skippedWhitespace else { return result }
-        var copier = Reader(input: line, copies: true)
-        return try copier.readTopLevelObject()
+    /// - Returns: The top-level members, and the compact form of the line if it differs from
+    ///   the line. When `compacted` is `nil` the line is compact and the ranges refer to it.
+    static func scanInPlace(
+        _ line: UnsafeBufferPointer<UInt8>
+    ) throws(JSONScanError) -> (members: [JSONMember], compacted: [UInt8]?) {
+        guard let start = line.baseAddress, !line.isEmpty else {
+            throw JSONScanError(offset: 0, reason: "the line is empty")
+        }
+        var reader = Reader(bytes: start, count: line.count)
+        try reader.readTopLevelObject()
+        guard reader.skippedWhitespace else { return (reader.members, nil) }
+
+        // In a valid line whitespace only ever separates tokens, so the line without it is
+        // valid too and reading it again gives the members' ranges in the compact form.
+        let compact = withoutWhitespace(line)
+        let members = try compact.withUnsafeBufferPointer { compact throws(JSONScanError) in
+            var again = Reader(bytes: compact.baseAddress!, count: compact.count)
+            try again.readTopLevelObject()
+            return again.members
+        }
+        return (members, compact)
+    }
+
+    /// The bytes of a valid line without the whitespace between its tokens.
+    private static func withoutWhitespace(_ line: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        var compact: [UInt8] = []
+        compact.reserveCapacity(line.count)
+        var insideString = false
+        var index = 0
+        while index < line.count {
+            let byte = line[index]
+            index += 1
+            if insideString {
+                compact.append(byte)
+                if byte == .backslash {
+                    // The escaped byte, which may be a quote that does not end the string.
+                    compact.append(line[index])
+                    index += 1
+                } else if byte == .quote {
+                    insideString = false
+                }
+            } else if !isWhitespace(byte) {
+                compact.append(byte)
+                insideString = byte == .quote
+            }
+        }
+        return compact
     }
 }
 
+extension UInt8 {
+    fileprivate static let quote = UInt8(ascii: "\"")
+    fileprivate static let backslash = UInt8(ascii: "\\")
+}
+
+/// JSON's whitespace: space, tab, line feed and carriage return.
+private func isWhitespace(_ byte: UInt8) -> Bool {
+    byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
+}
+
+/// Reads one line from a pointer, collecting the top-level members with ranges in the line as
+/// read.
 private struct Reader {
-    let input: UnsafeBufferPointer<UInt8>
+    let bytes: UnsafePointer<UInt8>
+    let count: Int
     var position = 0
-    /// Whether tokens are copied to `output`, which only a line with whitespace needs.
-    let copies: Bool
-    var output: [UInt8] = []
+    var members: [JSONMember] = []
     /// Whether whitespace between tokens was passed over.
     var skippedWhitespace = false
 
-    init(input: UnsafeBufferPointer<UInt8>, copies: Bool) {
-        self.input = input
-        self.copies = copies
-        if copies { output.reserveCapacity(input.count) }
+    init(bytes: UnsafePointer<UInt8>, count: Int) {
+        self.bytes = bytes
+        self.count = count
     }
 
-    /// Where the compact form has got to: the end of the output, or while nothing is copied,
-    /// the position in a line that has had no whitespace so far.
-    private var mark: Int { copies ? output.count : position }
-
-    private mutating func emit(_ byte: UInt8) {
-        if copies { output.append(byte) }
-    }
-
-    private mutating func emit(_ bytes: UnsafeBufferPointer<UInt8>) {
-        if copies { output.append(contentsOf: bytes) }
-    }
-
-    mutating func readTopLevelObject() throws(JSONScanError) -> JSONObjectScanner.Result {
+    mutating func readTopLevelObject() throws(JSONScanError) {
         skipWhitespace()
-        guard peek() == UInt8(ascii: "{") else {
-            throw fail(
-                position == input.count ? "the line is empty" : "a message must be a JSON object")
+        guard position < count, bytes[position] == UInt8(ascii: "{") else {
+            throw fail(position == count ? "the line is empty" : "a message must be a JSON object")
         }
-        let members = try readObject(depth: 1, collect: true)
+        // Room for a typical message's members in one allocation.
+        members.reserveCapacity(16)
+        try readObject(depth: 1)
         skipWhitespace()
-        if position < input.count {
+        if position < count {
             throw fail("unexpected text after the JSON object")
         }
-        return .init(compact: copies ? output : Array(input), members: members)
     }
 
-    private func peek() -> UInt8? {
-        position < input.count ? input[position] : nil
+    /// Whether the byte at `position` is `byte`; false at the end of the line.
+    private func next(is byte: UInt8) -> Bool {
+        position < count && bytes[position] == byte
+    }
+
+    /// Whether the next token starts with `byte`, passing over any whitespace before it. The
+    /// byte is looked at first, since a compact line has no whitespace to pass.
+    @inline(__always)
+    private mutating func nextToken(is byte: UInt8) -> Bool {
+        if next(is: byte) { return true }
+        skipWhitespace()
+        return next(is: byte)
     }
 
     private func fail(_ reason: String) -> JSONScanError {
@@ -111,108 +214,85 @@ private struct Reader {
     }
 
     private mutating func skipWhitespace() {
-        while position < input.count {
-            switch input[position] {
-            case 0x20, 0x09, 0x0A, 0x0D:
-                position += 1
-                skippedWhitespace = true
-            default: return
-            }
+        // Whitespace bytes are all at most a space, so one comparison settles the usual case,
+        // a token right here.
+        while position < count, bytes[position] <= 0x20, isWhitespace(bytes[position]) {
+            position += 1
+            skippedWhitespace = true
         }
     }
 
-    private mutating func expect(_ byte: UInt8, _ what: String) throws(JSONScanError) {
-        skipWhitespace()
-        guard peek() == byte else { throw fail("expected \(what)") }
-        emit(byte)
+    /// Reads the object whose `{` is at `position`; its members are kept at depth 1.
+    private mutating func readObject(depth: Int) throws(JSONScanError) {
         position += 1
-    }
-
-    /// Reads an object; the keys and value ranges are returned only when `collect` is set.
-    private mutating func readObject(
-        depth: Int, collect: Bool
-    ) throws(JSONScanError) -> [JSONMember] {
-        var members: [JSONMember] = []
-        try expect(UInt8(ascii: "{"), "'{'")
-        skipWhitespace()
-        if peek() == UInt8(ascii: "}") {
-            emit(UInt8(ascii: "}"))
+        if nextToken(is: UInt8(ascii: "}")) {
             position += 1
-            return members
+            return
         }
         while true {
-            skipWhitespace()
-            guard peek() == UInt8(ascii: "\"") else { throw fail("expected a quoted key") }
-            let keyStart = mark
-            try readString()
-            try expect(UInt8(ascii: ":"), "':' after a key")
-            skipWhitespace()
-            let valueStart = mark
-            let kind = try readValue(depth: depth)
-            if collect {
+            guard nextToken(is: .quote) else { throw fail("expected a quoted key") }
+            let keyStart = position
+            let keyIsPlain = try readString()
+            let keyEnd = position
+            guard nextToken(is: UInt8(ascii: ":")) else { throw fail("expected ':' after a key") }
+            position += 1
+            let kind: JSONMember.Kind
+            // Most values are strings: reading them here saves a call.
+            let isString = nextToken(is: .quote)
+            let valueStart = position
+            if isString {
+                _ = try readString()
+                kind = .string
+            } else {
+                kind = try readValue(depth: depth)
+            }
+            if depth == 1 {
                 members.append(
                     JSONMember(
-                        key: key(keyStart..<valueStart - 1), kind: kind,
-                        valueRange: valueStart..<mark))
+                        keyRange: keyStart..<keyEnd, keyIsPlain: keyIsPlain, kind: kind,
+                        valueRange: valueStart..<position))
             }
-            skipWhitespace()
-            switch peek() {
-            case UInt8(ascii: ","):
-                emit(UInt8(ascii: ","))
+            if nextToken(is: UInt8(ascii: ",")) {
                 position += 1
-            case UInt8(ascii: "}"):
-                emit(UInt8(ascii: "}"))
+            } else if next(is: UInt8(ascii: "}")) {
                 position += 1
-                return members
-            default:
+                return
+            } else {
                 throw fail("expected ',' or '}' in an object")
             }
         }
     }
 
-    /// The text of the key token at `range` of the compact form.
-    private func key(_ range: Range<Int>) -> String {
-        if copies { return decodedString(output[range]) }
-        let token = UnsafeBufferPointer(rebasing: input[range])
-        if token.contains(UInt8(ascii: "\\")) { return decodedString(ArraySlice(token)) }
-        return String(decoding: token.dropFirst().dropLast(), as: UTF8.self)
-    }
-
+    /// Reads the array whose `[` is at `position`.
     private mutating func readArray(depth: Int) throws(JSONScanError) {
-        try expect(UInt8(ascii: "["), "'['")
-        skipWhitespace()
-        if peek() == UInt8(ascii: "]") {
-            emit(UInt8(ascii: "]"))
+        position += 1
+        if nextToken(is: UInt8(ascii: "]")) {
             position += 1
             return
         }
         while true {
             skipWhitespace()
             _ = try readValue(depth: depth)
-            skipWhitespace()
-            switch peek() {
-            case UInt8(ascii: ","):
-                emit(UInt8(ascii: ","))
+            if nextToken(is: UInt8(ascii: ",")) {
                 position += 1
-            case UInt8(ascii: "]"):
-                emit(UInt8(ascii: "]"))
+            } else if next(is: UInt8(ascii: "]")) {
                 position += 1
                 return
-            default:
+            } else {
                 throw fail("expected ',' or ']' in an array")
             }
         }
     }
 
     private mutating func readValue(depth: Int) throws(JSONScanError) -> JSONMember.Kind {
-        guard let byte = peek() else { throw fail("expected a value") }
-        switch byte {
-        case UInt8(ascii: "\""):
-            try readString()
+        guard position < count else { throw fail("expected a value") }
+        switch bytes[position] {
+        case .quote:
+            _ = try readString()
             return .string
         case UInt8(ascii: "{"):
             guard depth < JSONObjectScanner.maximumDepth else { throw fail("nesting too deep") }
-            _ = try readObject(depth: depth + 1, collect: false)
+            try readObject(depth: depth + 1)
             return .object
         case UInt8(ascii: "["):
             guard depth < JSONObjectScanner.maximumDepth else { throw fail("nesting too deep") }
@@ -236,103 +316,126 @@ private struct Reader {
     }
 
     private mutating func readLiteral(_ word: StaticString) throws(JSONScanError) {
-        let count = word.utf8CodeUnitCount
-        guard position + count <= input.count else { throw fail("expected a value") }
-        let pointer = word.utf8Start
-        for index in 0..<count where input[position + index] != pointer[index] {
+        let length = word.utf8CodeUnitCount
+        guard position + length <= count else { throw fail("expected a value") }
+        for index in 0..<length where bytes[position + index] != word.utf8Start[index] {
             throw fail("expected a value")
         }
-        emit(UnsafeBufferPointer(start: pointer, count: count))
-        position += count
+        position += length
     }
 
     private mutating func readNumber() throws(JSONScanError) {
-        let start = position
-        if peek() == UInt8(ascii: "-") { position += 1 }
-        guard let first = peek(), isDigit(first) else { throw fail("malformed number") }
+        if bytes[position] == UInt8(ascii: "-") { position += 1 }
+        guard nextIsDigit() else { throw fail("malformed number") }
+        let first = bytes[position]
         position += 1
-        if first != UInt8(ascii: "0") {
-            while let byte = peek(), isDigit(byte) { position += 1 }
-        }
-        if peek() == UInt8(ascii: ".") {
+        if first != UInt8(ascii: "0") { skipDigits() }
+        if next(is: UInt8(ascii: ".")) {
             position += 1
-            guard let byte = peek(), isDigit(byte) else { throw fail("malformed number") }
-            while let byte = peek(), isDigit(byte) { position += 1 }
+            guard nextIsDigit() else { throw fail("malformed number") }
+            skipDigits()
         }
-        if peek() == UInt8(ascii: "e") || peek() == UInt8(ascii: "E") {
+        if next(is: UInt8(ascii: "e")) || next(is: UInt8(ascii: "E")) {
             position += 1
-            if peek() == UInt8(ascii: "+") || peek() == UInt8(ascii: "-") { position += 1 }
-            guard let byte = peek(), isDigit(byte) else { throw fail("malformed number") }
-            while let byte = peek(), isDigit(byte) { position += 1 }
+            if next(is: UInt8(ascii: "+")) || next(is: UInt8(ascii: "-")) { position += 1 }
+            guard nextIsDigit() else { throw fail("malformed number") }
+            skipDigits()
         }
-        emit(UnsafeBufferPointer(rebasing: input[start..<position]))
     }
 
-    private func isDigit(_ byte: UInt8) -> Bool {
-        byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+    private func nextIsDigit() -> Bool {
+        // A byte below "0" wraps around to a large value, so one comparison checks both ends.
+        position < count && bytes[position] &- UInt8(ascii: "0") < 10
     }
 
-    /// Reads a string, checking escapes and UTF-8, and copies it as written.
-    private mutating func readString() throws(JSONScanError) {
-        let start = position
+    private mutating func skipDigits() {
+        while nextIsDigit() { position += 1 }
+    }
+
+    /// Reads the string whose opening quote is at `position`, checking escapes and UTF-8.
+    ///
+    /// - Returns: Whether the string is plain: ASCII without escapes, so its bytes are its text.
+    @inline(__always)
+    private mutating func readString() throws(JSONScanError) -> Bool {
+        var isPlain = true
         position += 1
-        while position < input.count {
-            skipPlainASCII()
-            guard position < input.count else { break }
-            let byte = input[position]
-            if byte == UInt8(ascii: "\"") {
+        while true {
+            position = nextByteNeedingALook(from: position)
+            guard position < count else { throw fail("unterminated string") }
+            let byte = bytes[position]
+            if byte == .quote {
                 position += 1
-                emit(UnsafeBufferPointer(rebasing: input[start..<position]))
-                return
+                return isPlain
             }
-            if byte == UInt8(ascii: "\\") {
+            isPlain = false
+            if byte == .backslash {
                 try readEscape()
             } else if byte < 0x20 {
                 throw fail("control character in a string; escape it")
-            } else if byte < 0x80 {
-                position += 1
             } else {
                 try readUTF8Sequence(lead: byte)
             }
         }
-        throw fail("unterminated string")
     }
 
-    /// Skips 8 bytes at a time while none of them needs a look: a quote, a backslash, a control
-    /// character or a byte of a multi-byte UTF-8 sequence. Most of a message is such text.
-    private mutating func skipPlainASCII() {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highBits: UInt64 = 0x8080_8080_8080_8080
-        let raw = UnsafeRawPointer(input.baseAddress!)
-        while position + 8 <= input.count {
-            let word = raw.loadUnaligned(fromByteOffset: position, as: UInt64.self)
-            let quotes = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
-            let backslashes = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
-            // A byte is zero, or below 0x20, exactly when subtracting sets its high bit from a
-            // byte whose high bit was clear; borrows only reach bytes above such a byte.
-            let special =
-                ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes)
-                | ((word &- ones &* 0x20) & ~word) | word
-            let found = special & highBits
-            if found != 0 {
-                // Loads are little-endian, so the lowest flag is the first byte to look at; the
-                // borrows that can flag a byte wrongly only run upward from a flagged one.
-                position += (found.littleEndian.trailingZeroBitCount) / 8
-                return
-            }
-            position += 8
+    /// Where the first byte from `start` on lies that a string cannot simply pass over: a quote,
+    /// a backslash, a control character or a byte of a multi-byte UTF-8 sequence; `count` if
+    /// there is none. Most of a message is plain text, which this passes eight bytes at a time.
+    @inline(__always)
+    private func nextByteNeedingALook(from start: Int) -> Int {
+        var index = start
+        while index + 8 <= count {
+            let flags = Self.flagsOfBytesNeedingALook(word(at: index))
+            if flags != 0 { return index + flags.trailingZeroBitCount / 8 }
+            index += 8
         }
+        guard index < count else { return count }
+        guard count >= 8 else {
+            while index < count, !Self.needsALook(bytes[index]) { index += 1 }
+            return index
+        }
+        // Fewer than eight bytes are left: take the line's last eight and shift out those already
+        // passed. The zero bytes shifted in lie past the end and are flagged as control
+        // characters, hence the minimum.
+        let passed = index - (count - 8)
+        let flags = Self.flagsOfBytesNeedingALook(word(at: count - 8) &>> (8 * passed))
+        return min(count, index + flags.trailingZeroBitCount / 8)
+    }
+
+    /// The eight bytes from `index` on, the first in the lowest bits.
+    private func word(at index: Int) -> UInt64 {
+        UInt64(littleEndian: UnsafeRawPointer(bytes + index).loadUnaligned(as: UInt64.self))
+    }
+
+    private static func needsALook(_ byte: UInt8) -> Bool {
+        byte == .quote || byte == .backslash || byte < 0x20 || byte >= 0x80
+    }
+
+    /// Sets the high bit of each byte of `word` that needs a look, correctly from the lowest
+    /// byte up to the first such byte; above it bytes may be flagged wrongly.
+    ///
+    /// Subtracting 1 from each byte sets the high bit of a zero byte (a byte that equalled the
+    /// quote or backslash it was XORed with), and subtracting 0x20 that of a control character.
+    /// A byte whose high bit is already set is a byte of a multi-byte sequence, flagged by
+    /// itself, so no term needs masking. The borrows of a subtraction run only upward from a
+    /// byte that was below what it lost, which is a flagged byte.
+    private static func flagsOfBytesNeedingALook(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let quotes = word ^ (ones &* UInt64(UInt8.quote))
+        let backslashes = word ^ (ones &* UInt64(UInt8.backslash))
+        let controls = word &- ones &* 0x20
+        return ((quotes &- ones) | (backslashes &- ones) | controls | word) & (ones &* 0x80)
     }
 
     private mutating func readEscape() throws(JSONScanError) {
-        guard position + 1 < input.count else { throw fail("unterminated escape") }
-        switch input[position + 1] {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
-            UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+        guard position + 1 < count else { throw fail("unterminated escape") }
+        switch bytes[position + 1] {
+        case .quote, .backslash, UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+            UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
             position += 2
         case UInt8(ascii: "u"):
-            guard position + 6 <= input.count else { throw fail("malformed \\u escape") }
-            for index in 2..<6 where hexValue(input[position + index]) == nil {
+            guard position + 6 <= count else { throw fail("malformed \\u escape") }
+            for index in 2..<6 where hexValue(bytes[position + index]) == nil {
                 throw fail("malformed \\u escape")
             }
             position += 6
@@ -349,8 +452,8 @@ private struct Reader {
         case 0xF0...0xF4: length = 4
         default: throw fail("invalid UTF-8")
         }
-        guard position + length <= input.count else { throw fail("invalid UTF-8") }
-        for index in 1..<length where input[position + index] & 0xC0 != 0x80 {
+        guard position + length <= count else { throw fail("invalid UTF-8") }
+        for index in 1..<length where bytes[position + index] & 0xC0 != 0x80 {
             throw fail("invalid UTF-8")
         }
         position += length
@@ -425,21 +528,31 @@ private func hexUnit(_ bytes: ArraySlice<UInt8>, at index: Int) -> UInt32 {
 
 /// Encodes a string as a JSON string token, escaping only what JSON requires.
 func jsonStringToken(_ text: String) -> [UInt8] {
-    var token: [UInt8] = [UInt8(ascii: "\"")]
-    token.reserveCapacity(text.utf8.count + 2)
-    for byte in text.utf8 {
-        switch byte {
-        case UInt8(ascii: "\""): token += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-        case UInt8(ascii: "\\"): token += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-        case 0x0A: token += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-        case 0x0D: token += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-        case 0x09: token += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-        case ..<0x20:
-            let hex = Array("0123456789abcdef".utf8)
-            token += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
-        default: token.append(byte)
+    var text = text
+    return text.withUTF8 { utf8 in
+        var token: [UInt8] = []
+        token.reserveCapacity(utf8.count + 2)
+        token.append(.quote)
+        // Most text needs no escape at all and is copied in one piece.
+        if !utf8.contains(where: { $0 < 0x20 || $0 == .quote || $0 == .backslash }) {
+            token.append(contentsOf: utf8)
+            token.append(.quote)
+            return token
         }
+        for byte in utf8 {
+            switch byte {
+            case .quote: token += [.backslash, .quote]
+            case .backslash: token += [.backslash, .backslash]
+            case 0x0A: token += [.backslash, UInt8(ascii: "n")]
+            case 0x0D: token += [.backslash, UInt8(ascii: "r")]
+            case 0x09: token += [.backslash, UInt8(ascii: "t")]
+            case ..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                token += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+            default: token.append(byte)
+            }
+        }
+        token.append(.quote)
+        return token
     }
-    token.append(UInt8(ascii: "\""))
-    return token
 }

@@ -15,7 +15,7 @@ public struct LineReader: Sequence, IteratorProtocol {
     /// The next line without its `\n` (or `\r\n`), or `nil` at the end of the file.
     public mutating func next() -> [UInt8]? {
         while true {
-            if let newline = buffer[position...].firstIndex(of: UInt8(ascii: "\n")) {
+            if let newline = nextNewline() {
                 var line = Array(buffer[position..<newline])
                 if line.last == UInt8(ascii: "\r") { line.removeLast() }
                 position = newline + 1
@@ -35,6 +35,17 @@ public struct LineReader: Sequence, IteratorProtocol {
             } else {
                 atEnd = true
             }
+        }
+    }
+
+    /// The index of the first `\n` in the buffer from `position` on, found by `memchr`, which
+    /// reads many bytes at a time where a loop over the array reads one.
+    private func nextNewline() -> Int? {
+        buffer.withUnsafeBytes { bytes in
+            guard let start = bytes.baseAddress, position < bytes.count,
+                let found = memchr(start + position, 0x0A, bytes.count - position)
+            else { return nil }
+            return start.distance(to: UnsafeRawPointer(found))
         }
     }
 }

@@ -134,17 +134,14 @@ struct KeyedLine {
         self.bytes = bytes
         let scanned: JSONObjectScanner.Result
         do {
-            scanned = try bytes.withUnsafeBufferPointer { line throws(JSONScanError) in
-                try JSONObjectScanner.scan(line)
-            }
+            scanned = try JSONObjectScanner.scan(bytes)
         } catch {
             throw Problem(
                 message: "not JSON: \(error.reason) (column \(error.offset + 1))",
                 hint: "each line must be one JSON object, as 'mockcdp generate' writes")
         }
-        // Lines from 'mockcdp generate' are compact already: share their storage. The scanner
-        // only drops whitespace, so an unchanged count means unchanged bytes.
-        compact = scanned.compact.count == bytes.count ? bytes : scanned.compact
+        // Lines from 'mockcdp generate' are compact already, and then share their storage.
+        compact = scanned.compact
         guard let timestamp = Self.string("timestamp", in: scanned) else {
             throw Problem(
                 message: "the message has no \"timestamp\" string",
@@ -166,7 +163,9 @@ struct KeyedLine {
     }
 
     /// The range of a top-level string member's contents in the compact line, quotes excluded.
-    private static func string(_ key: String, in scanned: JSONObjectScanner.Result) -> Range<Int>? {
+    private static func string(
+        _ key: StaticString, in scanned: JSONObjectScanner.Result
+    ) -> Range<Int>? {
         guard let member = scanned.member(key), member.kind == .string else { return nil }
         return (member.valueRange.lowerBound + 1)..<(member.valueRange.upperBound - 1)
     }

@@ -36,9 +36,7 @@ public struct EventStats: Sendable {
         }
         let scanned: JSONObjectScanner.Result
         do {
-            scanned = try line.withUnsafeBufferPointer { bytes throws(JSONScanError) in
-                try JSONObjectScanner.scan(bytes)
-            }
+            scanned = try JSONObjectScanner.scan(line)
         } catch {
             throw BadLine(
                 line: number, column: error.offset + 1, message: "invalid JSON: \(error.reason)")
@@ -72,7 +70,7 @@ public struct EventStats: Sendable {
         /// `nil` when `type` is not text or another field is present but neither text nor null.
         init?(_ scanned: JSONObjectScanner.Result) {
             var wrongKind = false
-            func text(_ key: String) -> String? {
+            func text(_ key: StaticString) -> String? {
                 guard let member = scanned.member(key) else { return nil }
                 switch member.kind {
                 case .string: return decodedString(scanned.compact[member.valueRange])

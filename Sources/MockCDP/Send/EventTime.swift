@@ -17,11 +17,12 @@ public struct EventTime: Hashable, Comparable, Sendable, Codable {
     /// Returns `nil` for anything else, including a time without a zone, which would be
     /// ambiguous.
     public init?(iso8601 text: some StringProtocol) {
-        guard let value = Self.parse(Array(text.utf8)) else { return nil }
+        let bytes = Array(text.utf8)
+        guard let value = bytes.withUnsafeBufferPointer(Self.parse) else { return nil }
         millisecondsSinceEpoch = value
     }
 
-    init?(iso8601Bytes bytes: ArraySlice<UInt8>) {
+    init?(iso8601Bytes bytes: UnsafeBufferPointer<UInt8>) {
         guard let value = Self.parse(bytes) else { return nil }
         millisecondsSinceEpoch = value
     }
@@ -75,9 +76,9 @@ public struct EventTime: Hashable, Comparable, Sendable, Codable {
         return bytes
     }
 
-    private static func parse(_ bytes: some Collection<UInt8>) -> Int64? {
-        let text = Array(bytes)
+    private static func parse(_ text: UnsafeBufferPointer<UInt8>) -> Int64? {
         var index = 0
+        @inline(__always)
         func number(_ count: Int) -> Int64? {
             guard index + count <= text.count else { return nil }
             var value: Int64 = 0
@@ -89,15 +90,18 @@ public struct EventTime: Hashable, Comparable, Sendable, Codable {
             index += count
             return value
         }
-        func skip(_ allowed: UInt8...) -> Bool {
-            guard index < text.count, allowed.contains(text[index]) else { return false }
+        @inline(__always)
+        func skip(_ allowed: UInt8, or other: UInt8? = nil, or third: UInt8? = nil) -> Bool {
+            guard index < text.count else { return false }
+            let byte = text[index]
+            guard byte == allowed || byte == other || byte == third else { return false }
             index += 1
             return true
         }
 
         guard let year = number(4), skip(UInt8(ascii: "-")), let month = number(2),
             skip(UInt8(ascii: "-")), let day = number(2),
-            skip(UInt8(ascii: "T"), UInt8(ascii: "t"), UInt8(ascii: " ")),
+            skip(UInt8(ascii: "T"), or: UInt8(ascii: "t"), or: UInt8(ascii: " ")),
             let hour = number(2), skip(UInt8(ascii: ":")), let minute = number(2),
             skip(UInt8(ascii: ":")), let second = number(2)
         else { return nil }
@@ -121,7 +125,7 @@ public struct EventTime: Hashable, Comparable, Sendable, Codable {
         }
 
         var offsetMinutes: Int64 = 0
-        if skip(UInt8(ascii: "Z"), UInt8(ascii: "z")) {
+        if skip(UInt8(ascii: "Z"), or: UInt8(ascii: "z")) {
             offsetMinutes = 0
         } else if index < text.count,
             text[index] == UInt8(ascii: "+") || text[index] == UInt8(ascii: "-")

@@ -160,7 +160,7 @@ public struct NDJSONFile: Sendable {
                 }
                 if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return nil }
                 do throws(MessageProblem) {
-                    _ = try SegmentMessageRules.check(line)
+                    try SegmentMessageRules.check(inPlace: line)
                     if number >= firstLine { result.messageCount += 1 }
                     return nil
                 } catch {

@@ -20,10 +20,7 @@ struct MessagePreparer: Sendable {
     var timeShift: Int64?
 
     func prepare(_ line: MessageLine) throws(MessageProblem) -> PreparedMessage {
-        let checked = try line.bytes.withUnsafeBufferPointer {
-            buffer throws(MessageProblem) in try SegmentMessageRules.check(buffer)
-        }
-        return prepare(checked, line: line.number)
+        prepare(try SegmentMessageRules.check(line.bytes), line: line.number)
     }
 
     func prepare(_ checked: CheckedMessage, line: Int) -> PreparedMessage {

@@ -2,13 +2,30 @@
 struct CheckedMessage: Sendable {
     /// The message as compact JSON, exactly as it will be sent apart from the edits below.
     var compact: [UInt8]
-    var type: String
-    /// The `messageId` as the input wrote it (decoded), if any.
-    var messageID: String?
+    /// One of `SegmentMessageRules.types`.
+    var type: StaticString
     var messageIDRange: Range<Int>?
-    var timestamp: EventTime?
+    /// The `timestamp` and `originalTimestamp` values, where present and not null.
+    var timestampValue: TimeValue?
+    var originalTimestampValue: TimeValue?
+
+    /// A time in the message and where its text lies, quotes included.
+    struct TimeValue: Sendable {
+        var range: Range<Int>
+        var time: EventTime
+    }
+
+    /// The `messageId` as the input wrote it (decoded), if any.
+    var messageID: String? {
+        messageIDRange.map { decodedString(compact[$0]) }
+    }
+
+    var timestamp: EventTime? { timestampValue?.time }
+
     /// Where the `timestamp` and `originalTimestamp` values lie, for rebasing.
-    var timeRanges: [(range: Range<Int>, time: EventTime)]
+    var timeRanges: [(range: Range<Int>, time: EventTime)] {
+        [timestampValue, originalTimestampValue].compactMap { $0.map { ($0.range, $0.time) } }
+    }
 }
 
 /// The problem with a message line; the column is a 1-based byte column.
@@ -23,43 +40,85 @@ struct MessageProblem: Error, Sendable {
 /// so the sender refuses such input up front rather than losing events without a word.
 enum SegmentMessageRules {
     /// Sorted, for the error message; a short array is searched faster than a set is hashed.
-    static let types = ["alias", "group", "identify", "page", "screen", "track"]
+    static let types: [StaticString] = ["alias", "group", "identify", "page", "screen", "track"]
 
-    static func check(_ line: UnsafeBufferPointer<UInt8>) throws(MessageProblem) -> CheckedMessage {
+    /// Checks a line and returns it with what the sender needs; a compact line is kept as it is,
+    /// sharing the array's storage.
+    static func check(_ line: [UInt8]) throws(MessageProblem) -> CheckedMessage {
         let scanned: JSONObjectScanner.Result
         do {
             scanned = try JSONObjectScanner.scan(line)
         } catch {
-            throw MessageProblem(column: error.offset + 1, message: "invalid JSON: \(error.reason)")
+            throw invalidJSON(error)
         }
-        return try check(scanned)
+        let findings = try scanned.compact.withUnsafeBufferPointer {
+            compact throws(MessageProblem) in try check(scanned.members, in: compact)
+        }
+        return CheckedMessage(
+            compact: scanned.compact, type: findings.type,
+            messageIDRange: findings.messageIDRange, timestampValue: findings.timestamp,
+            originalTimestampValue: findings.originalTimestamp)
     }
 
-    static func check(_ scanned: JSONObjectScanner.Result) throws(MessageProblem) -> CheckedMessage
-    {
-        // One pass puts the members that matter in their slots: a switch over a few short keys
-        // costs far less per message than hashing every key into sets.
-        var watched = WatchedMembers()
-        for member in scanned.members {
-            guard let slot = WatchedMembers.Slot(member.key) else { continue }
-            guard watched[slot] == nil else {
-                throw MessageProblem(column: 1, message: "duplicate key \"\(member.key)\"")
-            }
-            watched[slot] = member
+    /// Checks a line where it lies and keeps nothing: the check of a whole file before sending,
+    /// which copies a line only if it has whitespace to drop.
+    static func check(inPlace line: UnsafeBufferPointer<UInt8>) throws(MessageProblem) {
+        let scanned: (members: [JSONMember], compacted: [UInt8]?)
+        do {
+            scanned = try JSONObjectScanner.scanInPlace(line)
+        } catch {
+            throw invalidJSON(error)
         }
-        let text = { (member: JSONMember) -> String in
-            decodedString(scanned.compact[member.valueRange])
+        guard let compacted = scanned.compacted else {
+            _ = try check(scanned.members, in: line)
+            return
+        }
+        _ = try compacted.withUnsafeBufferPointer { compact throws(MessageProblem) in
+            try check(scanned.members, in: compact)
+        }
+    }
+
+    private static func invalidJSON(_ error: JSONScanError) -> MessageProblem {
+        MessageProblem(column: error.offset + 1, message: "invalid JSON: \(error.reason)")
+    }
+
+    /// What the check finds out about a message besides its bytes.
+    private struct Findings {
+        var type: StaticString
+        var messageIDRange: Range<Int>?
+        var timestamp: CheckedMessage.TimeValue?
+        var originalTimestamp: CheckedMessage.TimeValue?
+    }
+
+    private static func check(
+        _ members: [JSONMember], in compact: UnsafeBufferPointer<UInt8>
+    ) throws(MessageProblem) -> Findings {
+        // One pass puts the members that matter in their slots: comparing the bytes of a few
+        // short keys costs far less per message than decoding every key.
+        var watched = WatchedMembers(members)
+        for (index, member) in members.enumerated() {
+            guard let slot = WatchedMembers.Slot(member, in: compact) else { continue }
+            guard watched[slot] == nil else {
+                throw MessageProblem(
+                    column: 1, message: "duplicate key \"\(member.key(in: compact))\"")
+            }
+            watched.place(index, in: slot)
         }
 
         guard let typeMember = watched[.type], typeMember.kind == .string else {
             throw MessageProblem(column: 1, message: "missing \"type\" (track, identify, ...)")
         }
-        let type = text(typeMember)
-        guard types.contains(type) else {
+        let typeToken = UnsafeBufferPointer(rebasing: compact[typeMember.valueRange])
+        let typeIsPlain = !typeToken.contains { $0 == UInt8(ascii: "\\") || $0 >= 0x80 }
+        func isType(_ name: StaticString) -> Bool {
+            stringToken(typeToken, reads: name, isPlain: typeIsPlain)
+        }
+        guard let type = types.first(where: isType) else {
+            let text = decodedString(ArraySlice(typeToken))
             throw MessageProblem(
                 column: 1,
-                message: "unknown type \"\(type)\"; expected one of "
-                    + types.joined(separator: ", "))
+                message: "unknown type \"\(text)\"; expected one of "
+                    + types.map(\.description).joined(separator: ", "))
         }
 
         func identifies(_ member: JSONMember?) -> Bool {
@@ -72,40 +131,44 @@ enum SegmentMessageRules {
         guard identifies(watched[.userId]) || identifies(watched[.anonymousId]) else {
             throw MessageProblem(column: 1, message: "a message needs a userId or an anonymousId")
         }
-        try requireText(watched[.event], "event", when: type == "track", type: type)
-        try requireText(watched[.groupId], "groupId", when: type == "group", type: type)
-        try requireText(watched[.previousId], "previousId", when: type == "alias", type: type)
+        try requireText(watched[.event], "event", when: isType("track"), type: type)
+        try requireText(watched[.groupId], "groupId", when: isType("group"), type: type)
+        try requireText(watched[.previousId], "previousId", when: isType("alias"), type: type)
 
-        var messageID: String?
         var messageIDRange: Range<Int>?
         if let member = watched[.messageId], member.kind != .null {
             guard member.kind == .string, !isEmptyString(member) else {
                 throw MessageProblem(column: 1, message: "\"messageId\" must be a non-empty string")
             }
-            messageID = text(member)
             messageIDRange = member.valueRange
         }
 
-        var timestamp: EventTime?
-        var timeRanges: [(range: Range<Int>, time: EventTime)] = []
-        for slot in [WatchedMembers.Slot.timestamp, .originalTimestamp] {
-            guard let member = watched[slot], member.kind != .null else { continue }
-            let bytes = scanned.compact[member.valueRange]
-            guard member.kind == .string, !bytes.contains(UInt8(ascii: "\\")),
-                let time = EventTime(iso8601Bytes: bytes.dropFirst().dropLast())
-            else {
-                throw MessageProblem(
-                    column: 1,
-                    message: "\"\(slot.key)\" must be an ISO-8601 time with a zone, "
-                        + "such as 2024-05-01T12:00:04.756Z")
-            }
-            if slot == .timestamp { timestamp = time }
-            timeRanges.append((member.valueRange, time))
-        }
+        return Findings(
+            type: type, messageIDRange: messageIDRange,
+            timestamp: try time(watched, .timestamp, in: compact),
+            originalTimestamp: try time(watched, .originalTimestamp, in: compact))
+    }
 
-        return CheckedMessage(
-            compact: scanned.compact, type: type, messageID: messageID,
-            messageIDRange: messageIDRange, timestamp: timestamp, timeRanges: timeRanges)
+    /// The time in the member of `slot`, if present and not null.
+    private static func time(
+        _ watched: WatchedMembers, _ slot: WatchedMembers.Slot,
+        in compact: UnsafeBufferPointer<UInt8>
+    ) throws(MessageProblem) -> CheckedMessage.TimeValue? {
+        guard let member = watched[slot], member.kind != .null else { return nil }
+        let range = member.valueRange
+        func problem() -> MessageProblem {
+            MessageProblem(
+                column: 1,
+                message: "\"\(slot.name)\" must be an ISO-8601 time with a zone, "
+                    + "such as 2024-05-01T12:00:04.756Z")
+        }
+        guard member.kind == .string else { throw problem() }
+        let text = UnsafeBufferPointer(
+            rebasing: compact[(range.lowerBound + 1)..<(range.upperBound - 1)])
+        // The text is read as written: a time with an escape, which no ISO-8601 time needs, is
+        // refused by the parser like any other stray byte.
+        guard let time = EventTime(iso8601Bytes: text) else { throw problem() }
+        return CheckedMessage.TimeValue(range: range, time: time)
     }
 
     /// Whether a string member is `""`; any longer token, escapes included, decodes to text.
@@ -114,7 +177,7 @@ enum SegmentMessageRules {
     }
 
     private static func requireText(
-        _ member: JSONMember?, _ key: String, when required: Bool, type: String
+        _ member: JSONMember?, _ key: String, when required: Bool, type: StaticString
     ) throws(MessageProblem) {
         guard required else { return }
         let present: Bool
@@ -136,29 +199,92 @@ private struct WatchedMembers {
         case type, userId, anonymousId, event, messageId, timestamp, originalTimestamp, groupId
         case previousId
 
-        init?(_ key: String) {
-            switch key {
-            case "type": self = .type
-            case "userId": self = .userId
-            case "anonymousId": self = .anonymousId
-            case "event": self = .event
-            case "messageId": self = .messageId
-            case "timestamp": self = .timestamp
-            case "originalTimestamp": self = .originalTimestamp
-            case "groupId": self = .groupId
-            case "previousId": self = .previousId
+        /// The slot of a member, found by comparing bytes when the key is plain ASCII.
+        init?(_ member: JSONMember, in compact: UnsafeBufferPointer<UInt8>) {
+            guard member.keyIsPlain else {
+                // A key with escapes or other characters is compared as text, so that
+                // `"\u0074ype"` is `type` as for any other reader.
+                let key = member.key(in: compact)
+                guard let slot = Self.allCases.first(where: { $0.name.description == key }) else {
+                    return nil
+                }
+                self = slot
+                return
+            }
+            // Only one slot has a key of each length, or for 9 bytes of each first letter: that
+            // one is the only candidate, and the bytes confirm it.
+            let candidate: Slot
+            switch member.keyRange.count - 2 {
+            case 4: candidate = .type
+            case 5: candidate = .event
+            case 6: candidate = .userId
+            case 7: candidate = .groupId
+            case 9:
+                let first = compact[member.keyRange.lowerBound + 1]
+                candidate = first == UInt8(ascii: "m") ? .messageId : .timestamp
+            case 10: candidate = .previousId
+            case 11: candidate = .anonymousId
+            case 17: candidate = .originalTimestamp
             default: return nil
             }
+            guard member.hasKey(candidate.name, in: compact) else { return nil }
+            self = candidate
         }
 
-        /// The key as written in JSON, which is the case's name.
-        var key: String { "\(self)" }
+        /// The key as written in JSON.
+        var name: StaticString {
+            switch self {
+            case .type: "type"
+            case .userId: "userId"
+            case .anonymousId: "anonymousId"
+            case .event: "event"
+            case .messageId: "messageId"
+            case .timestamp: "timestamp"
+            case .originalTimestamp: "originalTimestamp"
+            case .groupId: "groupId"
+            case .previousId: "previousId"
+            }
+        }
     }
 
-    private var members = [JSONMember?](repeating: nil, count: Slot.allCases.count)
+    private let members: [JSONMember]
+    /// The index in `members` of each slot's member, or -1. Properties rather than an array of
+    /// optional members, which would be allocated for every message.
+    private var type = -1, userId = -1, anonymousId = -1, event = -1, messageId = -1
+    private var timestamp = -1, originalTimestamp = -1, groupId = -1, previousId = -1
+
+    init(_ members: [JSONMember]) {
+        self.members = members
+    }
+
+    /// Puts the member at `index` of the members in `slot`.
+    mutating func place(_ index: Int, in slot: Slot) {
+        switch slot {
+        case .type: type = index
+        case .userId: userId = index
+        case .anonymousId: anonymousId = index
+        case .event: event = index
+        case .messageId: messageId = index
+        case .timestamp: timestamp = index
+        case .originalTimestamp: originalTimestamp = index
+        case .groupId: groupId = index
+        case .previousId: previousId = index
+        }
+    }
 
     subscript(slot: Slot) -> JSONMember? {
-        get { members[slot.rawValue] }
-        set { members[slot.rawValue] = newValue }
+        let index =
+            switch slot {
+            case .type: type
+            case .userId: userId
+            case .anonymousId: anonymousId
+            case .event: event
+            case .messageId: messageId
+            case .timestamp: timestamp
+            case .originalTimestamp: originalTimestamp
+            case .groupId: groupId
+            case .previousId: previousId
+            }
+        return index < 0 ? nil : members[index]
     }
 }

@@ -111,9 +111,7 @@ struct Run: Sendable {
 
                 let checked: CheckedMessage
                 do throws(MessageProblem) {
-                    checked = try line.bytes.withUnsafeBufferPointer {
-                        buffer throws(MessageProblem) in try SegmentMessageRules.check(buffer)
-                    }
+                    checked = try SegmentMessageRules.check(line.bytes)
                 } catch {
                     let location = SourceLocation(
                         file: configuration.input.path, line: line.number, column: error.column)
