@@ -38,14 +38,17 @@ public struct LineReader: Sequence, IteratorProtocol {
         }
     }
 
-    /// The index of the first `\n` in the buffer from `position` on, found by `memchr`, which
-    /// reads many bytes at a time where a loop over the array reads one.
+    /// The index of the first `\n` in the buffer from `position` on.
     private func nextNewline() -> Int? {
-        buffer.withUnsafeBytes { bytes in
-            guard let start = bytes.baseAddress, position < bytes.count,
-                let found = memchr(start + position, 0x0A, bytes.count - position)
-            else { return nil }
-            return start.distance(to: UnsafeRawPointer(found))
-        }
+        buffer.withUnsafeBytes { firstNewline(in: $0, from: position) }
     }
+}
+
+/// The index of the first `\n` in `bytes` from `start` on, found by `memchr`, which reads many
+/// bytes at a time where a loop reads one; `nil` if there is none.
+func firstNewline(in bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
+    guard let base = bytes.baseAddress, start < bytes.count,
+        let found = memchr(base + start, 0x0A, bytes.count - start)
+    else { return nil }
+    return base.distance(to: UnsafeRawPointer(found))
 }

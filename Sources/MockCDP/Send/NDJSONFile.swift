@@ -61,11 +61,7 @@ public struct NDJSONFile: Sendable {
                 let count = data.count
                 guard offset < count else { return nil }
                 let start = offset
-                let end = data.withUnsafeBytes { raw -> Int in
-                    let base = raw.baseAddress!.advanced(by: start)
-                    guard let found = memchr(base, 0x0A, count - start) else { return count }
-                    return start + base.distance(to: UnsafeRawPointer(found))
-                }
+                let end = data.withUnsafeBytes { firstNewline(in: $0, from: start) } ?? count
                 offset = end + 1
                 number += 1
                 return (start..<end, number)
@@ -133,12 +129,10 @@ public struct NDJSONFile: Sendable {
 
     private static func newlines(in bytes: UnsafeRawBufferPointer) -> Int {
         var count = 0
-        var rest = bytes
-        while let base = rest.baseAddress, !rest.isEmpty,
-            let found = memchr(base, 0x0A, rest.count)
-        {
+        var start = 0
+        while let newline = firstNewline(in: bytes, from: start) {
             count += 1
-            rest = UnsafeRawBufferPointer(rebasing: rest[(base.distance(to: found) + 1)...])
+            start = newline + 1
         }
         return count
     }
