@@ -248,10 +248,9 @@ private struct WatchedMembers {
     }
 
     private let members: [JSONMember]
-    /// The index in `members` of each slot's member, or -1. Properties rather than an array of
-    /// optional members, which would be allocated for every message.
-    private var type = -1, userId = -1, anonymousId = -1, event = -1, messageId = -1
-    private var timestamp = -1, originalTimestamp = -1, groupId = -1, previousId = -1
+    /// The index in `members` of each slot's member, or -1, one for each of the nine slots; kept
+    /// inline, since an array would be allocated for every message.
+    private var indices = InlineArray<9, Int>(repeating: -1)
 
     init(_ members: [JSONMember]) {
         self.members = members
@@ -259,32 +258,11 @@ private struct WatchedMembers {
 
     /// Puts the member at `index` of the members in `slot`.
     mutating func place(_ index: Int, in slot: Slot) {
-        switch slot {
-        case .type: type = index
-        case .userId: userId = index
-        case .anonymousId: anonymousId = index
-        case .event: event = index
-        case .messageId: messageId = index
-        case .timestamp: timestamp = index
-        case .originalTimestamp: originalTimestamp = index
-        case .groupId: groupId = index
-        case .previousId: previousId = index
-        }
+        indices[slot.rawValue] = index
     }
 
     subscript(slot: Slot) -> JSONMember? {
-        let index =
-            switch slot {
-            case .type: type
-            case .userId: userId
-            case .anonymousId: anonymousId
-            case .event: event
-            case .messageId: messageId
-            case .timestamp: timestamp
-            case .originalTimestamp: originalTimestamp
-            case .groupId: groupId
-            case .previousId: previousId
-            }
+        let index = indices[slot.rawValue]
         return index < 0 ? nil : members[index]
     }
 }
